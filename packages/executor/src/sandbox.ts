@@ -1,0 +1,97 @@
+import type { LanguageId, RunUsage } from '@edgelab/core';
+
+/** Which sandbox backend runs code. `auto` picks Docker when usable, else bubblewrap, else fails. */
+export type SandboxBackendName = 'docker' | 'bwrap';
+/** A backend name, or `auto`. */
+export type SandboxChoice = SandboxBackendName | 'auto';
+
+/** Files to place in the sandbox: relative path → content. */
+export type SandboxFiles = Record<string, string | Uint8Array>;
+
+/** Limits of one run inside a sandbox session. */
+export interface RunLimits {
+  /** CPU-time limit in ms; the wall-clock limit is derived from it (see `wallMs`). */
+  timeMs: number;
+  /** Wall-clock limit in ms; default `2 * timeMs + 1000`. */
+  wallMs?: number;
+  /** Memory limit in MiB. */
+  memoryMb: number;
+  /** Cap on stdout + stderr together, in KiB; output past it is discarded and the run is stopped. */
+  outputKb: number;
+  /** Max processes/threads; default 64. */
+  pids?: number;
+}
+
+/** Which limit stopped a run, if any. */
+export type LimitHit = 'time' | 'memory' | 'output' | null;
+
+/** One command to run in a session. */
+export interface RunRequest {
+  /** argv; resolved with the runtime's PATH. */
+  command: readonly string[];
+  /** Data for the program's stdin. */
+  stdin?: string;
+  /** Extra files for this run only, written into the run's working directory beside the session files. */
+  files?: SandboxFiles;
+  limits: RunLimits;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /**
+   * When true, files the run creates in its working directory are kept and copied into every later run of
+   * the session (how a compile step hands its output, e.g. `.class` files, to the tests). Default false:
+   * every run starts from the pristine session files and leaves nothing behind.
+   */
+  keepOutputs?: boolean;
+}
+
+/** What one run did. Never throws for anything the program does: a crash is an outcome. */
+export interface RunOutcome {
+  stdout: string;
+  stderr: string;
+  /** Exit code, or null when killed by a signal. */
+  exitCode: number | null;
+  /** Signal name (e.g. `SIGKILL`, `SIGSEGV`) when the process was killed by one. */
+  signal: string | null;
+  usage: RunUsage;
+  /** The limit that stopped the run, if one did. */
+  limitHit: LimitHit;
+  /** True when stdout/stderr were cut at the output cap. */
+  truncated: boolean;
+}
+
+/** What a session needs: which runtime and the submission's files. */
+export interface SessionSpec {
+  language: LanguageId;
+  /** Files every run sees read-only in its working directory (the student's code, support files). */
+  files: SandboxFiles;
+  /** The largest memory limit any run in this session will use, in MiB (sizes the container). */
+  maxMemoryMb: number;
+  /** Size of the writable scratch tmpfs in MiB; default 64. */
+  scratchMb?: number;
+}
+
+/**
+ * One isolated environment for one submission: created once, then each test runs in it, each run in a fresh
+ * working directory with every leftover process killed between runs.
+ */
+export interface SandboxSession {
+  run(request: RunRequest): Promise<RunOutcome>;
+  /** Removes the environment and everything in it. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A sandbox backend: Docker, bubblewrap, or a fake for tests of the layers above. The judging pipeline is
+ * written once against this interface.
+ *
+ * Infrastructure faults (daemon gone, image missing, runner died) throw `EdgeLabError` with code
+ * `SANDBOX_FAILED`, `SANDBOX_UNAVAILABLE` or `SANDBOX_IMAGE_MISSING`: they are never the student's fault.
+ */
+export interface Sandbox {
+  readonly backend: SandboxBackendName | 'fake';
+  /** Checks the backend can run the language now (daemon reachable, image present); throws a clear error if not. */
+  ensureReady(language: LanguageId): Promise<void>;
+  openSession(spec: SessionSpec): Promise<SandboxSession>;
+  /** Releases resources (pools, connections). */
+  close(): Promise<void>;
+}
