@@ -1,0 +1,2 @@
+export * from './store.js';
+export { createStore } from './create-store.js';
