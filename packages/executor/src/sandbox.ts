@@ -20,6 +20,14 @@ export interface RunLimits {
   outputKb: number;
   /** Max processes/threads; default 64. */
   pids?: number;
+  /**
+   * Address-space cap (RLIMIT_AS) in MiB for the program, when the language's memory strategy uses one
+   * (Python: a clean `MemoryError` instead of an OOM kill). Unset for runtimes that reserve large virtual
+   * ranges (the JVM); the container/cgroup limit is the backstop.
+   */
+  addressSpaceMb?: number;
+  /** Largest file the program may write, in MiB (RLIMIT_FSIZE); default 64. */
+  fileMb?: number;
 }
 
 /** Which limit stopped a run, if any. */

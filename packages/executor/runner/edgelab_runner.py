@@ -1,0 +1,614 @@
+"""EdgeLab in-sandbox runner: starts each test of one submission inside an already-isolated sandbox.
+
+Python 3.11 standard library only. Speaks JSON lines on stdin/stdout (see PROTOCOL.md). Started once per
+submission as `python3 -I -S -c <this source> [scratch dir]`, ideally as PID 1 of its own PID namespace so that
+`kill(-1, SIGKILL)` removes every process the student left behind.
+
+Why a runner: starting a container or namespace per test costs far more than the test itself. One sandbox per
+submission with this small loop inside keeps the per-test cost close to a bare `python3 solution.py`.
+"""
+
+import base64
+import errno
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import stat
+import sys
+import time
+
+PROTOCOL_VERSION = 1
+TICK_S = 0.02
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+AM_INIT = os.getpid() == 1
+if len(sys.argv) > 1:
+    SCRATCH = sys.argv[1]
+elif AM_INIT:
+    SCRATCH = "/tmp"
+else:
+    # Outside a sandbox of our own, never wipe a shared /tmp: work in a private directory instead.
+    import tempfile
+
+    SCRATCH = tempfile.mkdtemp(prefix="edgelab-runner-")
+# Other writable places the student could use to pass data from one test to the next; wiped after every run,
+# but only when we are init of a private namespace (otherwise they belong to the host).
+EXTRA_WIPE = ["/dev/shm"] if AM_INIT else []
+
+_proto_out = None  # the protocol stream, a dup of the original stdout
+
+
+def send(message):
+    _proto_out.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+    _proto_out.flush()
+
+
+def b64d(text):
+    return base64.b64decode(text) if text else b""
+
+
+def b64e(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+def harden_self():
+    """Makes the runner hard to tamper with from the student's process (same uid): not dumpable means no
+    ptrace and no /proc/1/mem or /proc/1/fd access; subreaper so daemonised orphans come back to us."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER 1
+    except Exception:  # noqa: BLE001 - ctypes may be missing in a minimal runtime; isolation does not depend on it
+        pass
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("-1000" if os.geteuid() == 0 else "0")
+    except OSError:
+        pass
+
+
+def oom_kill_count():
+    """Reads the cgroup OOM-kill counter when the cgroup is visible (Docker with cgroupns); None otherwise."""
+    for path, key in (("/sys/fs/cgroup/memory.events", "oom_kill"), ("/sys/fs/cgroup/memory/memory.oom_control", "oom_kill")):
+        try:
+            with open(path) as f:
+                for line in f:
+                    parts = line.split()
+                    if len(parts) == 2 and parts[0] == key:
+                        return int(parts[1])
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def proc_cpu_ticks(pid, include_children):
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            data = f.read()
+    except OSError:
+        return 0
+    fields = data[data.rfind(b")") + 2 :].split()
+    # fields[0] is state (field 3); utime is field 14, stime 15, cutime 16, cstime 17.
+    try:
+        ticks = int(fields[11]) + int(fields[12])
+        if include_children:
+            ticks += int(fields[13]) + int(fields[14])
+        return ticks
+    except (IndexError, ValueError):
+        return 0
+
+
+def list_pids():
+    pids = []
+    try:
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                pids.append(int(name))
+    except OSError:
+        pass
+    return pids
+
+
+def ppid_of(pid):
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            data = f.read()
+        return int(data[data.rfind(b")") + 2 :].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
+def sandbox_cpu_ms(child):
+    """CPU time of everything the test started: the whole PID namespace when we are its init, else the child."""
+    me = os.getpid()
+    if AM_INIT:
+        ticks = sum(proc_cpu_ticks(p, False) for p in list_pids() if p != me)
+    else:
+        ticks = proc_cpu_ticks(child, True)
+    return ticks * 1000 // CLK_TCK
+
+
+class Reaper:
+    """Collects exit statuses of the test and of orphans re-parented to the runner."""
+
+    def __init__(self):
+        self.orphan_cpu_ms = 0
+
+    def reap(self, child, block=False):
+        """Reaps what has exited; returns (status, rusage) of `child` once it has exited, else None."""
+        result = None
+        while True:
+            try:
+                pid, status, usage = os.wait4(-1, 0 if block and result is None else os.WNOHANG)
+            except ChildProcessError:
+                return result
+            except InterruptedError:
+                continue
+            if pid == 0:
+                return result
+            if pid == child:
+                result = (status, usage)
+            else:
+                self.orphan_cpu_ms += int((usage.ru_utime + usage.ru_stime) * 1000)
+
+
+REAPER = Reaper()
+
+
+def kill_leftovers():
+    """Kills every process but the runner and reaps them. As PID 1, kill(-1) reaches the whole namespace;
+    otherwise children (the subreaper brings orphans back to us) are killed until none is left."""
+    me = os.getpid()
+    for _ in range(200):
+        if AM_INIT:
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            except OSError:
+                pass
+        else:
+            for pid in list_pids():
+                if pid != me and ppid_of(pid) == me:
+                    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+                        try:
+                            target()
+                        except OSError:
+                            pass
+        REAPER.reap(-2)
+        if AM_INIT:
+            others = [p for p in list_pids() if p != me]
+        else:
+            others = [p for p in list_pids() if p != me and ppid_of(p) == me]
+        if not others:
+            return
+        time.sleep(0.005)
+
+
+def make_writable_and_remove(path):
+    def onerror(func, p, _exc):
+        try:
+            os.chmod(os.path.dirname(p) or ".", 0o700)
+            os.chmod(p, 0o700)
+        except OSError:
+            pass
+        try:
+            if os.path.isdir(p) and not os.path.islink(p):
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                os.unlink(p)
+        except OSError:
+            pass
+
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        for root, dirs, _files in os.walk(path):
+            for d in dirs:
+                try:
+                    os.chmod(os.path.join(root, d), 0o700, follow_symlinks=False)
+                except (OSError, NotImplementedError):
+                    pass
+        try:
+            os.chmod(path, 0o700)
+        except OSError:
+            pass
+        shutil.rmtree(path, onerror=onerror)
+    else:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def wipe_writable_places():
+    """Removes everything in the scratch directory and other writable places, so nothing passes between runs."""
+    for base in [SCRATCH] + EXTRA_WIPE:
+        try:
+            names = os.listdir(base)
+        except OSError:
+            continue
+        try:
+            os.chmod(base, os.stat(base).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+        except OSError:
+            pass
+        for name in names:
+            make_writable_and_remove(os.path.join(base, name))
+
+
+def safe_relpath(rel):
+    norm = os.path.normpath(rel)
+    if norm.startswith("/") or norm == ".." or norm.startswith("../") or norm in (".", ""):
+        raise ValueError("bad file path %r: must be relative and stay inside the working directory" % rel)
+    return norm
+
+
+def write_files(workdir, files):
+    for rel, data in files.items():
+        path = os.path.join(workdir, safe_relpath(rel))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def read_tree(workdir):
+    out = {}
+    for root, _dirs, files in os.walk(workdir):
+        for name in files:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, workdir)
+            if rel.startswith(".tmp/") or rel == ".tmp":
+                continue
+            try:
+                if os.path.islink(path):
+                    continue
+                with open(path, "rb") as f:
+                    out[rel] = f.read()
+            except OSError:
+                pass
+    return out
+
+
+def make_read_only(workdir):
+    for root, dirs, files in os.walk(workdir, topdown=False):
+        for name in files:
+            try:
+                os.chmod(os.path.join(root, name), 0o444)
+            except OSError:
+                pass
+        for name in dirs:
+            if root == workdir and name == ".tmp":
+                continue
+            try:
+                os.chmod(os.path.join(root, name), 0o555)
+            except OSError:
+                pass
+    os.chmod(workdir, 0o555)
+
+
+def child_exec(req, workdir, stdin_r, out_w, err_w, env):
+    """In the forked child: isolate the process group, set limits, wire stdio and exec. Never returns."""
+    try:
+        os.setsid()
+        os.dup2(stdin_r, 0)
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        os.closerange(3, 65536)
+        for sig in (signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        try:
+            with open("/proc/self/oom_score_adj", "w") as f:
+                f.write("1000")
+        except OSError:
+            pass
+        cpu_s = max(1, (int(req["timeMs"]) + 999) // 1000)
+        limits = [
+            (resource.RLIMIT_CORE, 0),
+            (resource.RLIMIT_FSIZE, int(req.get("fileMb", 64)) * 1024 * 1024),
+        ]
+        if req.get("addressSpaceMb"):
+            limits.append((resource.RLIMIT_AS, int(req["addressSpaceMb"]) * 1024 * 1024))
+        if req.get("pids"):
+            limits.append((resource.RLIMIT_NPROC, int(req["pids"])))
+        for which, value in limits:
+            try:
+                resource.setrlimit(which, (value, value))
+            except (ValueError, OSError):
+                pass
+        try:
+            # Soft limit sends SIGXCPU, hard one SIGKILL: a backstop behind the runner's own CPU polling.
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_s + 1, cpu_s + 2))
+        except (ValueError, OSError):
+            pass
+        os.chdir(workdir)
+        argv = [str(a) for a in req["argv"]]
+        os.execvpe(argv[0], argv, env)
+    except BaseException as exc:  # noqa: BLE001 - report exec failures as the program's own crash
+        try:
+            os.write(2, ("edgelab: cannot run %r: %s\n" % (req.get("argv"), exc)).encode())
+        except OSError:
+            pass
+        os._exit(127)
+    os._exit(127)
+
+
+class Session:
+    def __init__(self):
+        self.files = {}
+        self.kept = {}
+        self.counter = 0
+        self.wakeup_r, self.wakeup_w = os.pipe()
+        os.set_blocking(self.wakeup_r, False)
+        os.set_blocking(self.wakeup_w, False)
+        signal.set_wakeup_fd(self.wakeup_w, warn_on_full_buffer=False)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+
+    def init(self, msg):
+        self.files = {k: b64d(v) for k, v in (msg.get("files") or {}).items()}
+        for rel in self.files:
+            safe_relpath(rel)
+        self.kept = {}
+        wipe_writable_places()
+        send({"type": "ready", "version": PROTOCOL_VERSION, "pid": os.getpid(), "init": AM_INIT})
+
+    def run(self, req):
+        self.counter += 1
+        workdir = os.path.join(SCRATCH, "run-%d" % self.counter)
+        keep = bool(req.get("keepOutputs"))
+        os.makedirs(workdir)
+        write_files(workdir, self.files)
+        write_files(workdir, self.kept)
+        write_files(workdir, {k: b64d(v) for k, v in (req.get("files") or {}).items()})
+        before = read_tree(workdir) if keep else None
+        tmpdir = os.path.join(workdir, ".tmp")
+        os.makedirs(tmpdir)
+        if not keep:
+            make_read_only(workdir)
+        env = {
+            "PATH": DEFAULT_PATH,
+            "HOME": tmpdir,
+            "TMPDIR": tmpdir,
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+        }
+        for k, v in (req.get("env") or {}).items():
+            env[str(k)] = str(v)
+        try:
+            result = self._execute(req, workdir, env)
+        finally:
+            kill_leftovers()
+        if keep and result["exitCode"] == 0:
+            after = read_tree(workdir)
+            for rel, data in after.items():
+                if before is None or before.get(rel) != data:
+                    self.kept[rel] = data
+        wipe_writable_places()
+        result["type"] = "result"
+        if "id" in req:
+            result["id"] = req["id"]
+        send(result)
+
+    def _execute(self, req, workdir, env):
+        time_ms = int(req["timeMs"])
+        wall_ms = int(req.get("wallMs") or (2 * time_ms + 1000))
+        cap = int(req["outputKb"]) * 1024
+        stdin_data = b64d(req.get("stdin"))
+        stdin_r, stdin_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        oom_before = oom_kill_count()
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            child_exec(req, workdir, stdin_r, out_w, err_w, env)
+        for fd in (stdin_r, out_w, err_w):
+            os.close(fd)
+        for fd in (stdin_w, out_r, err_r):
+            os.set_blocking(fd, False)
+
+        chunks = {out_r: [], err_r: []}
+        total = 0
+        truncated = False
+        limit_hit = None
+        killed_by_us = False
+        stdin_off = 0
+        open_reads = {out_r, err_r}
+        if not stdin_data:
+            os.close(stdin_w)
+            stdin_w = -1
+        exited = None
+        last_cpu_check = 0.0
+        cpu_ms = 0
+
+        def kill_all():
+            nonlocal killed_by_us
+            killed_by_us = True
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+        while True:
+            if exited is None:
+                exited = REAPER.reap(pid)
+                if exited is not None:
+                    # The test is over: whatever it left running dies now, so the pipes reach EOF.
+                    kill_leftovers()
+            if exited is not None and not open_reads:
+                break
+            rlist = list(open_reads) + [self.wakeup_r]
+            wlist = [stdin_w] if stdin_w >= 0 and exited is None else []
+            try:
+                readable, writable, _ = select.select(rlist, wlist, [], TICK_S)
+            except InterruptedError:
+                readable, writable = [], []
+            if self.wakeup_r in readable:
+                try:
+                    os.read(self.wakeup_r, 4096)
+                except OSError:
+                    pass
+            for fd in readable:
+                if fd == self.wakeup_r:
+                    continue
+                try:
+                    data = os.read(fd, 65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    open_reads.discard(fd)
+                    os.close(fd)
+                    continue
+                room = cap - total
+                if len(data) > room:
+                    data = data[: max(room, 0)]
+                    truncated = True
+                total += len(data)
+                if data:
+                    chunks[fd].append(data)
+                if truncated and limit_hit is None:
+                    limit_hit = "output"
+                    kill_all()
+            if writable:
+                try:
+                    n = os.write(stdin_w, stdin_data[stdin_off : stdin_off + 65536])
+                    stdin_off += n
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    stdin_off = len(stdin_data)  # the program closed stdin (EPIPE): it does not want the rest
+                if stdin_off >= len(stdin_data):
+                    os.close(stdin_w)
+                    stdin_w = -1
+            now = time.monotonic()
+            elapsed_ms = (now - start) * 1000
+            if exited is None and limit_hit is None:
+                if elapsed_ms > wall_ms:
+                    limit_hit = "time"
+                    kill_all()
+                elif now - last_cpu_check >= TICK_S:
+                    last_cpu_check = now
+                    cpu_ms = sandbox_cpu_ms(pid)
+                    if cpu_ms > time_ms:
+                        limit_hit = "time"
+                        kill_all()
+            if exited is not None and open_reads and elapsed_ms > wall_ms + 2000:
+                for fd in list(open_reads):  # a process we cannot see keeps the pipe open: give up on it
+                    open_reads.discard(fd)
+                    os.close(fd)
+        if stdin_w >= 0:
+            os.close(stdin_w)
+        wall = (time.monotonic() - start) * 1000
+        status, usage = exited
+        cpu_ms = max(cpu_ms, int((usage.ru_utime + usage.ru_stime) * 1000) + REAPER.orphan_cpu_ms)
+        REAPER.orphan_cpu_ms = 0
+        exit_code = None
+        sig_name = None
+        if os.WIFEXITED(status):
+            exit_code = os.WEXITSTATUS(status)
+        elif os.WIFSIGNALED(status):
+            num = os.WTERMSIG(status)
+            try:
+                sig_name = signal.Signals(num).name
+            except ValueError:
+                sig_name = "SIG%d" % num
+        if limit_hit is None:
+            if cpu_ms > time_ms or wall > wall_ms or sig_name == "SIGXCPU":
+                limit_hit = "time"
+            else:
+                oom_after = oom_kill_count()
+                if oom_before is not None and oom_after is not None and oom_after > oom_before:
+                    limit_hit = "memory"
+                elif sig_name == "SIGKILL" and not killed_by_us:
+                    limit_hit = "memory"  # nobody in the runner sent it: the kernel's OOM killer did
+        return {
+            "stdout": b64e(b"".join(chunks[out_r])),
+            "stderr": b64e(b"".join(chunks[err_r])),
+            "exitCode": exit_code,
+            "signal": sig_name,
+            "wallMs": int(wall),
+            "cpuMs": int(cpu_ms),
+            "memoryKb": int(usage.ru_maxrss),
+            "limitHit": limit_hit,
+            "truncated": truncated,
+        }
+
+
+def main():
+    global _proto_out
+    # Keep the protocol on private descriptors; fds 0/1 point at /dev/null so nothing stray corrupts the stream.
+    proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
+    _proto_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.set_inheritable(proto_in.fileno(), False)
+    os.set_inheritable(_proto_out.fileno(), False)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    harden_self()
+    os.umask(0o022)
+    session = Session()
+    send({"type": "hello", "version": PROTOCOL_VERSION, "pid": os.getpid(), "init": AM_INIT})
+    buf = b""
+    while True:
+        try:
+            data = proto_in.read(1 << 20)
+        except InterruptedError:
+            continue
+        if not data:
+            break
+        buf += data
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            if not line.strip():
+                continue
+            msg = None
+            try:
+                msg = json.loads(line)
+                kind = msg.get("type")
+                if kind == "init":
+                    session.init(msg)
+                elif kind == "run":
+                    session.run(msg)
+                elif kind == "exit":
+                    kill_leftovers()
+                    wipe_writable_places()
+                    if not AM_INIT and len(sys.argv) <= 1:
+                        shutil.rmtree(SCRATCH, ignore_errors=True)
+                    send({"type": "bye"})
+                    return
+                else:
+                    raise ValueError("unknown message type %r" % kind)
+            except Exception as exc:  # noqa: BLE001 - a protocol or runner fault is reported, never fatal
+                reply = {"type": "error", "message": "%s: %s" % (type(exc).__name__, exc)}
+                if isinstance(msg, dict) and "id" in msg:
+                    reply["id"] = msg["id"]
+                try:
+                    kill_leftovers()
+                    wipe_writable_places()
+                except Exception:  # noqa: BLE001
+                    pass
+                send(reply)
+    kill_leftovers()
+    wipe_writable_places()
+    if not AM_INIT and len(sys.argv) <= 1:
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
