@@ -12,3 +12,8 @@ export {
   type InitMessage,
   type RunnerMessage,
 } from './runner/runner-protocol.js';
+export type { LanguageDefinition, LanguageStep } from './languages/language-definition.js';
+export { LANGUAGES, findLanguage, type LanguageRegistry } from './languages/language-registry.js';
+export { python } from './languages/python.js';
+export { java } from './languages/java.js';
+export { sql } from './languages/sql.js';
