@@ -240,29 +240,59 @@ export const AssignmentSchema = z
     feedback: z.object({ ai: z.boolean().default(true) }).strict().optional(),
   })
   .strict()
-  .superRefine((a, ctx) => {
-    const groupIds = new Set((a.groups ?? []).map((g) => g.id));
-    a.tests.forEach((t, i) => {
-      if (t.group !== undefined && !groupIds.has(t.group)) {
-        ctx.addIssue({ code: 'custom', path: ['tests', i, 'group'], message: `unknown group "${t.group}"; declare it in "groups"` });
-      }
-      if (t.kind === 'sql' && a.languages.sql === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['tests', i, 'kind'], message: 'an "sql" test needs the assignment to offer the "sql" language' });
-      }
-      if (t.kind !== 'sql' && a.languages.sql !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['tests', i, 'kind'], message: `a "${t.kind}" test cannot grade the "sql" language; use "sql" tests` });
-      }
-      if (t.kind === 'unit' && a.languages.python === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['tests', i, 'kind'], message: '"unit" tests are supported for python only' });
-      }
-    });
-    const names = new Set<string>();
-    a.tests.forEach((t, i) => {
-      if (t.name === undefined) return;
+  // The cross-field checks run even when other fields failed, so that every problem is reported at once.
+  .superRefine((a, ctx) => crossCheckAssignment(a, ctx), { when: () => true });
+
+type RefinementCtx = Parameters<Parameters<z.ZodType['superRefine']>[0]>[1];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks that span several fields. Written defensively: it also runs on input that failed other checks.
+ */
+function crossCheckAssignment(value: unknown, ctx: RefinementCtx): void {
+  if (!isRecord(value) || !Array.isArray(value.tests)) return;
+  const groups = Array.isArray(value.groups) ? value.groups : [];
+  const groupIds = new Set(groups.map((g) => (isRecord(g) ? g.id : undefined)));
+  const languages = isRecord(value.languages) ? value.languages : {};
+  const offersSql = languages.sql !== undefined;
+  const offersPython = languages.python !== undefined;
+  const names = new Set<unknown>();
+  value.tests.forEach((t: unknown, i) => {
+    if (!isRecord(t)) return;
+    const kind = t.kind;
+    if (typeof t.group === 'string' && !groupIds.has(t.group)) {
+      ctx.addIssue({ code: 'custom', path: ['tests', i, 'group'], message: `unknown group "${t.group}"; declare it in "groups"` });
+    }
+    if (kind === 'sql' && isRecord(value.languages) && !offersSql) {
+      ctx.addIssue({ code: 'custom', path: ['tests', i, 'kind'], message: 'an "sql" test needs the assignment to offer the "sql" language' });
+    }
+    if ((kind === 'io' || kind === 'unit') && offersSql) {
+      ctx.addIssue({ code: 'custom', path: ['tests', i, 'kind'], message: `a "${kind}" test cannot grade the "sql" language; use "sql" tests` });
+    }
+    if (kind === 'unit' && isRecord(value.languages) && !offersPython) {
+      ctx.addIssue({ code: 'custom', path: ['tests', i, 'kind'], message: '"unit" tests are supported for python only' });
+    }
+    const comparatorKind = isRecord(t.comparator) ? t.comparator.kind : undefined;
+    if (kind === 'sql' && typeof comparatorKind === 'string' && comparatorKind !== 'sql') {
+      ctx.addIssue({ code: 'custom', path: ['tests', i, 'comparator', 'kind'], message: `an "sql" test needs the "sql" comparator, not "${comparatorKind}"` });
+    }
+    if (kind === 'io' && comparatorKind === 'sql') {
+      ctx.addIssue({ code: 'custom', path: ['tests', i, 'comparator', 'kind'], message: 'the "sql" comparator only applies to "sql" tests; use "lines", "tokens", "float", "unordered" or "exact"' });
+    }
+    if (typeof t.name === 'string') {
       if (names.has(t.name)) ctx.addIssue({ code: 'custom', path: ['tests', i, 'name'], message: `duplicate test name "${t.name}"` });
       names.add(t.name);
-    });
+    }
   });
+  const groupSeen = new Set<unknown>();
+  groups.forEach((g, i) => {
+    if (!isRecord(g)) return;
+    if (groupSeen.has(g.id)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'id'], message: `duplicate group id "${String(g.id)}"` });
+    groupSeen.add(g.id);
+  });
+}
 
 /** An assignment as written in a file (defaults not applied). */
 export type AssignmentInput = z.input<typeof AssignmentSchema>;
