@@ -17,3 +17,4 @@ export { LANGUAGES, findLanguage, type LanguageRegistry } from './languages/lang
 export { python } from './languages/python.js';
 export { java } from './languages/java.js';
 export { sql } from './languages/sql.js';
+export * from './images/index.js';

@@ -1,0 +1,2 @@
+export * from './runtime-images.js';
+export * from './build-images.js';
