@@ -1,0 +1,98 @@
+import { PassThrough } from 'node:stream';
+import { toPublicTestResult } from '@edgelab/core';
+import type { Store } from '@edgelab/store';
+import type { Context } from 'koa';
+import type { GradingEvents } from '../grading-events.js';
+import { toResultResponse } from '../result-view.js';
+
+/** Options for {@link streamResultEvents}. */
+export interface ResultEventsOptions {
+  store: Store;
+  events: GradingEvents;
+  submissionId: string;
+  /** How often the store is polled (progress written by workers in other processes). Default 200 ms. */
+  pollMs?: number;
+  /** How long to wait for feedback after the result before closing the stream. Default 60 s. */
+  feedbackWaitMs?: number;
+  /** Interval of keep-alive comments. Default 15 s. */
+  keepAliveMs?: number;
+}
+
+/**
+ * Serves `GET /results/:id/events`: a `test` event per finished test (public view), then `result` (the same body as
+ * `GET /results/:id`), then `feedback` when it arrives; then the stream ends. Works across processes by polling
+ * the store; in-process workers wake it up early.
+ */
+export function streamResultEvents(ctx: Context, options: ResultEventsOptions): void {
+  const { store, events, submissionId } = options;
+  const pollMs = options.pollMs ?? 200;
+  const feedbackWaitMs = options.feedbackWaitMs ?? 60_000;
+  const stream = new PassThrough();
+  const abort = new AbortController();
+  ctx.req.socket.setTimeout(0);
+  ctx.req.socket.setNoDelay(true);
+  ctx.status = 200;
+  ctx.set('Content-Type', 'text/event-stream; charset=utf-8');
+  ctx.set('Cache-Control', 'no-cache, no-transform');
+  ctx.set('X-Accel-Buffering', 'no');
+  ctx.body = stream;
+  const close = () => abort.abort();
+  ctx.req.on('close', close);
+  stream.on('close', close);
+
+  const send = (event: string, data: unknown, id?: string) => {
+    if (abort.signal.aborted) return;
+    stream.write(`event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);
+  };
+  const keepAlive = setInterval(() => {
+    if (!abort.signal.aborted) stream.write(': keep-alive\n\n');
+  }, options.keepAliveMs ?? 15_000);
+
+  const run = async () => {
+    stream.write('retry: 2000\n\n');
+    const sent = new Set<number>();
+    for (;;) {
+      if (abort.signal.aborted) return;
+      const submission = await store.submissions.get(submissionId);
+      if (submission === undefined) return;
+      if (submission.status === 'done') {
+        const stored = await store.results.get(submissionId);
+        if (stored !== undefined) {
+          for (const test of stored.result.tests) {
+            if (!sent.has(test.index)) send('test', toPublicTestResult(test), `test-${test.index}`);
+          }
+          send('result', toResultResponse(submission, stored, []), 'result');
+          let feedback = stored.feedback;
+          const deadline = Date.now() + feedbackWaitMs;
+          while (feedback === null && Date.now() < deadline && !abort.signal.aborted) {
+            await events.waitForChange(submissionId, Math.min(pollMs * 5, 1000), abort.signal);
+            feedback = (await store.results.get(submissionId))?.feedback ?? null;
+          }
+          if (feedback !== null) send('feedback', feedback, 'feedback');
+          return;
+        }
+      }
+      if (submission.status === 'error') {
+        send('result', toResultResponse(submission, undefined, []), 'result');
+        return;
+      }
+      for (const test of await store.submissions.getProgress(submissionId)) {
+        if (sent.has(test.index)) continue;
+        sent.add(test.index);
+        send('test', toPublicTestResult(test), `test-${test.index}`);
+      }
+      await events.waitForChange(submissionId, pollMs, abort.signal);
+    }
+  };
+  run()
+    .catch((error: unknown) => {
+      const log = (ctx.state as { log?: { error(o: unknown, m: string): void } }).log;
+      log?.error({ err: error }, 'result event stream failed');
+      send('error', { error: { code: 'INTERNAL', message: 'the event stream failed; read GET /results/:id instead' } });
+    })
+    .finally(() => {
+      clearInterval(keepAlive);
+      ctx.req.off('close', close);
+      stream.end();
+    });
+}
