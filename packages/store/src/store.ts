@@ -20,6 +20,8 @@ export interface StoreOptions {
   poolSize?: number;
   /** SQLite only: how long to wait for another process's write lock, in ms. Default 5000. */
   busyTimeoutMs?: number;
+  /** The clock (epoch ms) for leases and timestamps. Default `Date.now`; tests pass a fake one. */
+  now?: () => number;
 }
 
 /** A store: assignments, submissions, results and the submission queue, on one database. */

@@ -1,0 +1,4 @@
+import { describeStore } from './store-conformance.js';
+import { sqliteFactory } from './support.js';
+
+describeStore('sqlite', sqliteFactory());
