@@ -132,8 +132,11 @@ function toleranceNote(expected: number, actual: number, tol: { absTol: number; 
   if (Number.isNaN(expected) || Number.isNaN(actual)) return ' (NaN is never equal)';
   if (!Number.isFinite(expected) || !Number.isFinite(actual)) return '';
   const diff = Math.abs(actual - expected);
-  return ` (difference ${diff.toPrecision(3)} > tolerance ${Math.max(tol.absTol, tol.relTol * Math.abs(expected)).toPrecision(3)})`;
+  return ` (difference ${formatSmall(diff)} > tolerance ${formatSmall(Math.max(tol.absTol, tol.relTol * Math.abs(expected)))})`;
 }
+
+const formatSmall = (x: number): string =>
+  x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6) ? x.toExponential(2) : String(Number(x.toPrecision(3)));
 
 function compareUnordered(expected: string, actual: string, ignoreCase: boolean): Comparison {
   const e = normalizeLines(expected);
