@@ -18,3 +18,12 @@ export { python } from './languages/python.js';
 export { java } from './languages/java.js';
 export { sql } from './languages/sql.js';
 export * from './images/index.js';
+export {
+  BwrapSandbox,
+  createBwrapSandbox,
+  probeBwrap,
+  DEFAULT_ROOTFS_DIR,
+  SANDBOX_UID,
+  type BwrapSandboxOptions,
+} from './bwrap/bwrap-sandbox.js';
+export { SessionCgroup, detectCgroupMode, type CgroupMode, type SessionCgroupLimits } from './bwrap/session-cgroup.js';

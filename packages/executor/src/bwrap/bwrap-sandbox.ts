@@ -1,0 +1,307 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EdgeLabError, type LanguageId } from '@edgelab/core';
+import { findLanguage, LANGUAGES, type LanguageRegistry } from '../languages/language-registry.js';
+import { RunnerClient } from '../runner/runner-client.js';
+import { runnerSource } from '../runner/runner-source.js';
+import type { RunOutcome, RunRequest, Sandbox, SandboxSession, SessionSpec } from '../sandbox.js';
+import { detectCgroupMode, SessionCgroup, type CgroupMode } from './session-cgroup.js';
+
+/** Where the runtime root file systems live unless configured: `<dir>/<language>` (built by `edgelab images build`). */
+export const DEFAULT_ROOTFS_DIR = '/var/lib/edgelab/rootfs';
+/** The unprivileged user sandboxed code runs as when EdgeLab itself runs as root (`nobody`). */
+export const SANDBOX_UID = 65534;
+const RUNNER_OVERHEAD_MB = 48;
+const SESSION_PIDS = 256;
+
+/** Options for {@link createBwrapSandbox}. */
+export interface BwrapSandboxOptions {
+  /** Directory holding one root file system per language (`<dir>/python`, ...); default {@link DEFAULT_ROOTFS_DIR}. */
+  rootfsDir?: string;
+  /**
+   * Development only: use the host's own `/usr` (read-only) instead of the pinned root file systems. Results can
+   * differ from the Docker backend's; never the default.
+   */
+  hostRuntime?: boolean;
+  /** The bubblewrap binary; default `bwrap` on PATH. */
+  bwrapPath?: string;
+  /** `auto` (default) uses cgroups when EdgeLab runs as root and the host allows it; `off` relies on rlimits only. */
+  cgroups?: 'auto' | 'off';
+  /** Language definitions (runtime names); default the built-in ones. */
+  languages?: LanguageRegistry;
+}
+
+function bwrapBinary(options: BwrapSandboxOptions): string {
+  return options.bwrapPath ?? 'bwrap';
+}
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** The argv prefix that drops root before bubblewrap runs: sandboxed code must never be host root. */
+function dropPrivileges(): string[] {
+  if (!isRoot()) return [];
+  return [
+    'setpriv',
+    `--reuid=${SANDBOX_UID}`,
+    `--regid=${SANDBOX_UID}`,
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--no-new-privs',
+  ];
+}
+
+/**
+ * Checks that bubblewrap can create the namespaces a session needs (user, pid, net, ...), as the unprivileged
+ * user sandboxed code runs as. Resolves `{ ok: false, reason }` with a fix when it cannot.
+ */
+export function probeBwrap(options: BwrapSandboxOptions = {}): { ok: true } | { ok: false; reason: string } {
+  const argv = [
+    ...dropPrivileges(),
+    bwrapBinary(options),
+    '--unshare-all',
+    '--die-with-parent',
+    '--as-pid-1',
+    '--ro-bind',
+    '/usr',
+    '/usr',
+    '--symlink',
+    'usr/bin',
+    '/bin',
+    '--symlink',
+    'usr/lib',
+    '/lib',
+    '--symlink',
+    'usr/lib64',
+    '/lib64',
+    '/usr/bin/true',
+  ];
+  const result = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 10_000 });
+  if (result.error !== undefined) {
+    return { ok: false, reason: `cannot start ${argv[0]}: ${result.error.message} (install bubblewrap: apt-get install bubblewrap)` };
+  }
+  if (result.status !== 0) {
+    return {
+      ok: false,
+      reason: `bubblewrap cannot create namespaces here (${(result.stderr || `exit ${result.status}`).trim()}); enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0) or run EdgeLab in a VM`,
+    };
+  }
+  return { ok: true };
+}
+
+let sandboxCounter = 0;
+
+/**
+ * The daemonless sandbox backend: one bubblewrap namespace set per submission (user, pid, net, ipc, uts, mount),
+ * a read-only runtime root file system, a size-limited private tmpfs as the only writable place, the runner as
+ * PID 1, sandboxed code as an unprivileged user, and a cgroup per session (memory without swap, pids, one CPU)
+ * when the host allows it.
+ */
+export class BwrapSandbox implements Sandbox {
+  readonly backend = 'bwrap' as const;
+  /** Prefix of every cgroup this instance creates (leftover checks). */
+  readonly id: string;
+  readonly cgroupMode: CgroupMode;
+  private readonly options: BwrapSandboxOptions;
+  private readonly languages: LanguageRegistry;
+  private readonly sessions = new Set<BwrapSession>();
+  private probed: { ok: true } | { ok: false; reason: string } | undefined;
+  private counter = 0;
+
+  constructor(options: BwrapSandboxOptions = {}) {
+    this.options = options;
+    this.languages = options.languages ?? LANGUAGES;
+    this.id = `s${process.pid}-${++sandboxCounter}-`;
+    this.cgroupMode = options.cgroups === 'off' ? 'none' : detectCgroupMode();
+  }
+
+  /** The root directory a language's runtime is bound from, or null with the host runtime. */
+  runtimeRoot(language: LanguageId): string | null {
+    if (this.options.hostRuntime === true) return null;
+    const definition = findLanguage(language, this.languages);
+    return join(this.options.rootfsDir ?? DEFAULT_ROOTFS_DIR, definition?.rootfs ?? language);
+  }
+
+  async ensureReady(language: LanguageId): Promise<void> {
+    if (findLanguage(language, this.languages) === undefined) {
+      throw new EdgeLabError({ code: 'LANGUAGE_UNSUPPORTED', message: `bwrap sandbox: no runtime for language "${language}"` });
+    }
+    this.probed ??= probeBwrap(this.options);
+    if (!this.probed.ok) throw new EdgeLabError({ code: 'SANDBOX_UNAVAILABLE', message: `bwrap sandbox: ${this.probed.reason}` });
+    const root = this.runtimeRoot(language);
+    if (root !== null && !existsSync(join(root, 'usr', 'bin', 'python3'))) {
+      throw new EdgeLabError({
+        code: 'SANDBOX_IMAGE_MISSING',
+        message: `bwrap sandbox: the ${language} root file system is missing at ${root}; build it with \`pnpm edgelab images build --offline\` (or set EDGELAB_ROOTFS_DIR to where it was built)`,
+      });
+    }
+  }
+
+  async openSession(spec: SessionSpec): Promise<SandboxSession> {
+    await this.ensureReady(spec.language);
+    const name = `${this.id}${++this.counter}`;
+    const scratchMb = spec.scratchMb ?? 64;
+    let cgroup: SessionCgroup | undefined;
+    if (this.cgroupMode !== 'none') {
+      try {
+        cgroup = SessionCgroup.create(this.cgroupMode, name, {
+          memoryMb: spec.maxMemoryMb + scratchMb + RUNNER_OVERHEAD_MB,
+          pids: SESSION_PIDS,
+        });
+      } catch (error) {
+        throw new EdgeLabError({
+          code: 'SANDBOX_FAILED',
+          message: `bwrap sandbox: cannot create cgroup ${name}: ${(error as Error).message}`,
+          cause: error,
+        });
+      }
+    }
+    const session = new BwrapSession(name, this.bwrapArgv(spec.language, scratchMb), cgroup, () => this.sessions.delete(session));
+    this.sessions.add(session);
+    try {
+      await session.start(spec);
+    } catch (error) {
+      await session.dispose();
+      throw error;
+    }
+    return session;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.sessions].map((s) => s.dispose()));
+  }
+
+  /** Sessions opened and not yet disposed. */
+  get openSessions(): number {
+    return this.sessions.size;
+  }
+
+  private bwrapArgv(language: LanguageId, scratchMb: number): string[] {
+    const root = this.runtimeRoot(language);
+    const fs: string[] = [];
+    if (root === null) {
+      fs.push('--ro-bind', '/usr', '/usr');
+      for (const dir of ['bin', 'sbin', 'lib', 'lib64', 'lib32', 'libx32']) {
+        if (existsSync(`/usr/${dir}`)) fs.push('--symlink', `usr/${dir}`, `/${dir}`);
+      }
+      for (const dir of ['/etc/alternatives', '/etc/java-17-openjdk', '/etc/ssl/certs']) {
+        if (existsSync(dir)) fs.push('--ro-bind', dir, dir);
+      }
+    } else {
+      fs.push('--ro-bind', root, '/');
+    }
+    return [
+      ...dropPrivileges(),
+      bwrapBinary(this.options),
+      '--unshare-all',
+      '--unshare-user',
+      '--die-with-parent',
+      '--new-session',
+      '--as-pid-1',
+      '--hostname',
+      'edgelab',
+      ...fs,
+      '--proc',
+      '/proc',
+      '--dev',
+      '/dev',
+      '--remount-ro',
+      '/dev',
+      '--size',
+      String(scratchMb * 1024 * 1024),
+      '--tmpfs',
+      '/tmp',
+      ...(root === null ? ['--remount-ro', '/'] : []),
+      '--chdir',
+      '/tmp',
+      '--clearenv',
+      '--setenv',
+      'PATH',
+      '/usr/local/bin:/usr/bin:/bin',
+      '--setenv',
+      'LANG',
+      'C.UTF-8',
+      '/usr/bin/python3',
+      '-I',
+      '-S',
+      '-c',
+      runnerSource(),
+      '/tmp',
+    ];
+  }
+}
+
+const JOIN_CGROUP = 'for f in $EDGELAB_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; exec "$@"';
+
+class BwrapSession implements SandboxSession {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private client: RunnerClient | undefined;
+  private stderr = '';
+  private exited: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    readonly name: string,
+    private readonly argv: string[],
+    private readonly cgroup: SessionCgroup | undefined,
+    private readonly onDispose: () => void,
+  ) {}
+
+  async start(spec: SessionSpec): Promise<void> {
+    const child = spawn('/bin/sh', ['-c', JOIN_CGROUP, 'edgelab-bwrap', ...this.argv], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', EDGELAB_CGROUP_PROCS: this.cgroup?.procsFiles.join(' ') ?? '' },
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('close', () => resolve()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (this.stderr.length < 8192) this.stderr += chunk.toString('utf8');
+    });
+    child.once('exit', (code) => {
+      if (code === 97) this.stderr += `could not join cgroup ${this.name}`;
+    });
+    child.once('error', (error) => {
+      this.stderr += `cannot start the sandbox: ${error.message}`;
+    });
+    this.client = new RunnerClient({
+      input: child.stdin,
+      output: child.stdout,
+      label: `bwrap session ${this.name}`,
+      diagnostics: () => this.stderr,
+    });
+    await this.client.init(spec.files);
+  }
+
+  async run(request: RunRequest): Promise<RunOutcome> {
+    if (this.disposed || this.client === undefined) {
+      throw new EdgeLabError({ code: 'SANDBOX_FAILED', message: `bwrap session ${this.name}: run after dispose` });
+    }
+    const oomBefore = this.cgroup?.oomKills() ?? 0;
+    const outcome = await this.client.run(request);
+    if (outcome.limitHit === null && this.cgroup !== undefined && this.cgroup.oomKills() > oomBefore) {
+      // The session's cgroup ran out of memory and the kernel killed the test: a memory verdict.
+      return { ...outcome, limitHit: 'memory' };
+    }
+    return outcome;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    try {
+      await this.client?.close(1000);
+    } finally {
+      this.child?.kill('SIGKILL');
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5000))]);
+      await this.cgroup?.destroy();
+      this.onDispose();
+    }
+  }
+}
+
+/** Creates the bubblewrap backend. See {@link BwrapSandbox}. */
+export function createBwrapSandbox(options: BwrapSandboxOptions = {}): BwrapSandbox {
+  return new BwrapSandbox(options);
+}
