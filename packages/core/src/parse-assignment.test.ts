@@ -91,7 +91,7 @@ describe('parseAssignment', () => {
   });
 
   it('explains a value that matches no form of a union', () => {
-    const input = pythonAssignment({ languages: { python: { starter: 42, support: { 'a.py': 1 } } } });
+    const input = { ...pythonAssignment(), languages: { python: { starter: 42, support: { 'a.py': 1 } } } };
     expect(problemsOf(input, 'u.json')).toEqual([
       'u.json: languages.python.starter: expected string or object, got number',
       'u.json: languages.python.support["a.py"]: expected string, got number',
