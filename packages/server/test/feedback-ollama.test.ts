@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  buildFeedbackInput,
   CODE_REMOVED_NOTE,
   createFeedbackGenerator,
   feedbackOptionsFromEnv,
@@ -8,29 +7,18 @@ import {
   type FeedbackGeneratorOptions,
   type FeedbackInput,
 } from '../src/feedback/index.js';
+import { inputFor, makeAssignment, makeGradeResult, makeTestResult } from './support/feedback-fixtures.js';
 import { closedPortUrl, FAKE_DEFAULT_REPLY, startFakeOllama, type FakeOllama } from './support/fake-ollama.js';
 
 const STUDENT_CODE = 'xs = list(map(int, input().split()))\ntotal = 0\nfor i in range(len(xs) - 1):\n    total += xs[i]\nprint(total)\n';
 const SOLUTION = 'import sys\n\ndef solve(values):\n    running_total = 0\n    for value in values:\n        running_total = running_total + value\n    return running_total\n\nnumbers = [int(tok) for tok in sys.stdin.read().split()]\nprint(solve(numbers))\n';
 
-function input(code = STUDENT_CODE): FeedbackInput {
-  return buildFeedbackInput({
-    assignment: { id: 'sum_list', title: 'Sum a list', statement: 'Print the sum of the numbers.', tags: [] },
-    result: {
-      language: 'python',
-      verdict: 'wrong_answer',
-      score: 1,
-      maxScore: 3,
-      percent: 33.33,
-      tests: [
-        { name: 'sample 1', kind: 'io', visibility: 'public', verdict: 'wrong_answer', points: 0, maxPoints: 1, input: '1 2 3', expected: '6', actual: '3' },
-        { name: 'sample 2', kind: 'io', visibility: 'public', verdict: 'accepted', points: 1, maxPoints: 1 },
-        { name: 'Hidden test 3', kind: 'io', visibility: 'hidden', verdict: 'wrong_answer', points: 0, maxPoints: 1 },
-      ],
-    },
-    code,
-  });
-}
+const assignment = makeAssignment();
+const graded = makeGradeResult(assignment, [
+  makeTestResult({ index: 0, name: 'sample 1', verdict: 'wrong_answer', input: '1 2 3', expected: '6', actual: '3' }),
+  makeTestResult({ index: 1, visibility: 'hidden', verdict: 'wrong_answer' }),
+]);
+const input = (code = STUDENT_CODE): FeedbackInput => inputFor(assignment, graded, code);
 
 let fake: FakeOllama;
 beforeAll(async () => {

@@ -1,52 +1,37 @@
+import type { GradeResult, LanguageId, TestResult } from '@edgelab/core';
 import { describe, expect, it } from 'vitest';
 import {
-  buildFeedbackInput,
   findNestedLoop,
   findRecursion,
   firstDifference,
   parseJavaStackTrace,
   parsePythonTraceback,
   ruleBasedFeedback,
-  type PublicResultView,
-  type PublicTestView,
 } from '../src/feedback/index.js';
+import { inputFor, makeAssignment, makeGradeResult, makeTestResult } from './support/feedback-fixtures.js';
 
-const assignment = {
-  id: 'sum_list',
-  title: 'Sum a list',
-  statement: 'Read numbers, print their sum.',
-  tags: ['loops'],
-  languages: { python: { limits: { timeMs: 1000, memoryMb: 128 } }, java: { limits: { timeMs: 2000, memoryMb: 256 } } },
+const assignment = makeAssignment({
+  languages: { python: { starter: '' }, java: { starter: '', limits: { timeMs: 2000 } } },
+});
+
+type T = Partial<TestResult>;
+let counter = 0;
+function test(overrides: T): T {
+  return overrides;
+}
+
+const feedbackFor = (tests: T[], code: string | Record<string, string>, overrides: Partial<GradeResult> & { language?: LanguageId } = {}) => {
+  counter = 0;
+  const results = tests.map((t) => makeTestResult({ index: counter++, ...(t.visibility === 'hidden' ? {} : { name: 'sample 1' }), ...t }));
+  return ruleBasedFeedback(inputFor(assignment, makeGradeResult(assignment, results, overrides), code)).text;
 };
-
-function test(overrides: Partial<PublicTestView>): PublicTestView {
-  return { name: 'sample 1', kind: 'io', visibility: 'public', verdict: 'accepted', points: 1, maxPoints: 1, ...overrides };
-}
-
-function result(tests: PublicTestView[], overrides: Partial<PublicResultView> = {}): PublicResultView {
-  const score = tests.reduce((s, t) => s + t.points, 0);
-  const maxScore = tests.reduce((s, t) => s + t.maxPoints, 0);
-  const failing = tests.find((t) => t.verdict !== 'accepted');
-  return {
-    language: 'python',
-    verdict: failing?.verdict ?? 'accepted',
-    score,
-    maxScore,
-    percent: maxScore === 0 ? 0 : Math.round((score / maxScore) * 10000) / 100,
-    tests,
-    ...overrides,
-  };
-}
-
-const feedbackFor = (tests: PublicTestView[], code: string | Record<string, string>, overrides: Partial<PublicResultView> = {}) =>
-  ruleBasedFeedback(buildFeedbackInput({ assignment, result: result(tests, overrides), code })).text;
 
 describe('ruleBasedFeedback', () => {
   it('names the compile error and its line (Java)', () => {
     const text = feedbackFor([test({ verdict: 'skipped', points: 0 })], { 'Main.java': 'class Main {\n  int x = 1\n}' }, {
       language: 'java',
       verdict: 'compile_error',
-      compile: { ok: false, verdict: 'compile_error', output: "Main.java:2: error: ';' expected\n  int x = 1\n           ^\n1 error\n" },
+      compile: { ok: false, verdict: 'compile_error', usage: { wallMs: 1, cpuMs: 1, memoryKb: 1 }, output: "Main.java:2: error: ';' expected\n  int x = 1\n           ^\n1 error\n" },
     });
     expect(text).toContain('does not compile at line 2 of Main.java');
     expect(text).toContain("';' expected");
@@ -56,7 +41,7 @@ describe('ruleBasedFeedback', () => {
   it('names a Python syntax error and its line', () => {
     const text = feedbackFor([test({ verdict: 'skipped', points: 0 })], 'print("x"\n', {
       verdict: 'compile_error',
-      compile: { ok: false, output: '  File "main.py", line 1\n    print("x"\n         ^\nSyntaxError: \'(\' was never closed\n' },
+      compile: { ok: false, usage: { wallMs: 1, cpuMs: 1, memoryKb: 1 }, output: '  File "main.py", line 1\n    print("x"\n         ^\nSyntaxError: \'(\' was never closed\n' },
     });
     expect(text).toContain('line 1 of main.py');
     expect(text).toContain("SyntaxError: '(' was never closed");

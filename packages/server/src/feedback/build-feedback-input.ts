@@ -1,4 +1,4 @@
-import type { LanguageId, TestKind, Verdict } from '@edgelab/core';
+import type { LanguageId, PublicAssignment, PublicGradeResult, PublicVisibleTestResult, Verdict } from '@edgelab/core';
 import {
   FEEDBACK_INPUT_LIMITS,
   type FeedbackInput,
@@ -7,49 +7,12 @@ import {
   type StudentFile,
 } from './feedback-input.js';
 
-/** The subset of core's public assignment view that feedback reads. */
-export interface PublicAssignmentView {
-  readonly id: string;
-  readonly title: string;
-  readonly statement: string;
-  readonly tags?: readonly string[];
-  /** Effective limits per language (core resolves defaults < assignment < language). */
-  readonly languages?: Readonly<Partial<Record<LanguageId, { readonly limits?: { readonly timeMs?: number; readonly memoryMb?: number } }>>>;
-}
-
-/** The subset of one test of core's public result view that feedback reads. */
-export interface PublicTestView {
-  readonly name: string;
-  readonly kind: TestKind;
-  readonly visibility: 'public' | 'hidden';
-  readonly verdict: Verdict;
-  readonly points: number;
-  readonly maxPoints: number;
-  readonly message?: string;
-  readonly input?: string;
-  readonly expected?: string;
-  readonly actual?: string;
-  readonly stderr?: string;
-  readonly truncated?: boolean;
-}
-
-/** The subset of core's public result view that feedback reads. */
-export interface PublicResultView {
-  readonly language: LanguageId;
-  readonly verdict: Verdict;
-  readonly score: number;
-  readonly maxScore: number;
-  readonly percent: number;
-  readonly compile?: { readonly ok: boolean; readonly output: string; readonly verdict?: Verdict };
-  readonly tests: readonly PublicTestView[];
-}
-
 /** What {@link buildFeedbackInput} takes: public views only, plus the student's own code. */
 export interface BuildFeedbackInputOptions {
   /** From `toPublicAssignment(assignment)`. */
-  readonly assignment: PublicAssignmentView;
+  readonly assignment: Pick<PublicAssignment, 'id' | 'title' | 'statement' | 'tags' | 'languages'>;
   /** From `toPublicResult(result)`. */
-  readonly result: PublicResultView;
+  readonly result: Pick<PublicGradeResult, 'language' | 'verdict' | 'score' | 'maxScore' | 'percent' | 'compile' | 'tests'>;
   /** The student's submission: one main file, or named files. */
   readonly code: string | Readonly<Record<string, string>>;
 }
@@ -75,7 +38,7 @@ function clipOptional(value: string | undefined): string | undefined {
   return value === undefined ? undefined : clipText(value, FEEDBACK_INPUT_LIMITS.fieldChars);
 }
 
-function limitsOf(assignment: PublicAssignmentView, language: LanguageId): FeedbackInput['limits'] {
+function limitsOf(assignment: BuildFeedbackInputOptions['assignment'], language: LanguageId): FeedbackInput['limits'] {
   const limits = assignment.languages?.[language]?.limits;
   return limits === undefined ? undefined : { timeMs: limits.timeMs, memoryMb: limits.memoryMb };
 }
@@ -92,8 +55,9 @@ export function buildFeedbackInput(options: BuildFeedbackInputOptions): Feedback
       ? [{ name: MAIN_FILE_NAMES[result.language], content: clipText(code, FEEDBACK_INPUT_LIMITS.codeChars) }]
       : Object.entries(code).map(([name, content]) => ({ name, content: clipText(content, FEEDBACK_INPUT_LIMITS.codeChars) }));
 
-  const publicAll = result.tests.filter((t) => t.visibility === 'public');
-  const hiddenAll = result.tests.filter((t) => t.visibility !== 'public');
+  const publicAll = result.tests.filter((t): t is PublicVisibleTestResult => t.visibility === 'public');
+  // Only verdicts are read from hidden tests, whatever else a caller's object may carry.
+  const hiddenAll = result.tests.filter((t) => t.visibility !== 'public').map((t) => ({ verdict: t.verdict }));
 
   const failedByVerdict: Partial<Record<Verdict, number>> = {};
   for (const t of hiddenAll) {

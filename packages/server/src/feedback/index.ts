@@ -4,7 +4,7 @@
  */
 export type { FeedbackInput, HiddenTestSummary, PublicTestOutcome, StudentFile } from './feedback-input.js';
 export { FEEDBACK_INPUT_LIMITS } from './feedback-input.js';
-export type { BuildFeedbackInputOptions, PublicAssignmentView, PublicResultView, PublicTestView } from './build-feedback-input.js';
+export type { BuildFeedbackInputOptions } from './build-feedback-input.js';
 export { buildFeedbackInput, MAIN_FILE_NAMES } from './build-feedback-input.js';
 export { ruleBasedFeedback, firstDifference } from './rule-based-feedback.js';
 export type { ErrorLocation } from './error-location.js';
@@ -27,3 +27,5 @@ export type {
   FeedbackRequestOptions,
 } from './feedback-generator.js';
 export { createFeedbackGenerator, DEFAULT_FEEDBACK_MODEL, FeedbackReason, feedbackOptionsFromEnv } from './feedback-generator.js';
+export type { FeedbackForResultRequest, FeedbackProvider, FeedbackProviderOptions } from './feedback-provider.js';
+export { createFeedbackProvider, feedbackForResult } from './feedback-provider.js';
