@@ -22,8 +22,10 @@ export {
   BwrapSandbox,
   createBwrapSandbox,
   probeBwrap,
+  rootfsHasRunnerStdlib,
   DEFAULT_ROOTFS_DIR,
   SANDBOX_UID,
   type BwrapSandboxOptions,
 } from './bwrap/bwrap-sandbox.js';
 export { SessionCgroup, detectCgroupMode, type CgroupMode, type SessionCgroupLimits } from './bwrap/session-cgroup.js';
+export { createSandbox, type CreateSandboxOptions } from './create-sandbox.js';

@@ -91,6 +91,11 @@ export function probeBwrap(options: BwrapSandboxOptions = {}): { ok: true } | { 
   return { ok: true };
 }
 
+/** True when a root file system has the parts of the Python standard library the runner needs. */
+export function rootfsHasRunnerStdlib(root: string): boolean {
+  return ['json/__init__.py', 'base64.py', 'shutil.py'].every((f) => existsSync(join(root, 'usr', 'lib', 'python3.11', f)));
+}
+
 let sandboxCounter = 0;
 
 /**
@@ -135,6 +140,12 @@ export class BwrapSandbox implements Sandbox {
       throw new EdgeLabError({
         code: 'SANDBOX_IMAGE_MISSING',
         message: `bwrap sandbox: the ${language} root file system is missing at ${root}; build it with \`pnpm edgelab images build --offline\` (or set EDGELAB_ROOTFS_DIR to where it was built)`,
+      });
+    }
+    if (root !== null && !rootfsHasRunnerStdlib(root)) {
+      throw new EdgeLabError({
+        code: 'SANDBOX_IMAGE_MISSING',
+        message: `bwrap sandbox: the ${language} root file system at ${root} has no full Python standard library (the runner needs json, select, resource: install "python3", not only "python3-minimal"); rebuild it with \`pnpm edgelab images build --offline\``,
       });
     }
   }
