@@ -29,3 +29,4 @@ export {
 } from './bwrap/bwrap-sandbox.js';
 export { SessionCgroup, detectCgroupMode, type CgroupMode, type SessionCgroupLimits } from './bwrap/session-cgroup.js';
 export { createSandbox, type CreateSandboxOptions } from './create-sandbox.js';
+export * from './docker/index.js';

@@ -21,7 +21,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe('runtime recipes (Dockerfiles are the source of truth)', () => {
   it('reads the Debian packages of every runtime from its Dockerfile', () => {
     expect(readRuntimeRecipe('python', imagesDir).packages).toEqual(['python3']);
-    expect(readRuntimeRecipe('java', imagesDir).packages).toEqual(['openjdk-17-jdk-headless', 'python3-minimal']);
+    expect(readRuntimeRecipe('java', imagesDir).packages).toEqual(['openjdk-17-jdk-headless', 'python3']);
     expect(readRuntimeRecipe('sql', imagesDir).packages).toEqual(['python3', 'sqlite3']);
   });
 

@@ -51,6 +51,7 @@ export interface DockerContainerCreateOptions {
 export interface DockerHostConfig {
   NetworkMode?: string;
   ReadonlyRootfs?: boolean;
+  ShmSize?: number;
   Tmpfs?: Record<string, string>;
   CapDrop?: string[];
   CapAdd?: string[];
