@@ -1,9 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EdgeLabError, isEdgeLabError } from '@edgelab/core';
+import { assignmentVersion, EdgeLabError, isEdgeLabError, parseAssignment, parseAssignmentText } from '@edgelab/core';
 import type { Assignment } from '@edgelab/core';
 import type { Selectable } from 'kysely';
-import { parseAssignmentFileText, parseAssignmentValue, versionOfAssignment } from './core-compat.js';
 import type { AssignmentsTable, AssignmentVersionsTable } from './database.js';
 import { fromRequiredJsonColumn } from './json-column.js';
 import type { AssignmentRef, AssignmentRepository, AssignmentUpsertOutcome, LoadDirectoryOutcome, StoredAssignment } from './store.js';
@@ -33,8 +32,8 @@ export function createAssignmentRepository(ctx: StoreContext): AssignmentReposit
       .select('a.current_version');
 
   async function upsert(input: unknown, source = 'assignment'): Promise<AssignmentUpsertOutcome> {
-    const assignment = parseAssignmentValue(input, source);
-    const version = versionOfAssignment(assignment);
+    const assignment = parseAssignment(input, source);
+    const version = assignmentVersion(assignment);
     const definitionJson = JSON.stringify(assignment);
     return ctx.database.writeTransaction(async (trx) => {
       const now = ctx.now();
@@ -84,7 +83,7 @@ export function createAssignmentRepository(ctx: StoreContext): AssignmentReposit
       const file = join(dir, name);
       let assignment: Assignment;
       try {
-        assignment = parseAssignmentFileText(await readFile(file, 'utf8'), file);
+        assignment = parseAssignmentText(await readFile(file, 'utf8'), file);
       } catch (error) {
         if (isEdgeLabError(error, 'ASSIGNMENT_INVALID')) outcome.errors.push(...(error.details.length > 0 ? error.details : [error.message]));
         else outcome.errors.push(`${file}: ${error instanceof Error ? error.message : String(error)}`);
