@@ -18,6 +18,7 @@ export { scoreTests, overallVerdict, type TestOutcome, type ScoredTest, type Sco
 export { resolveLimits } from './resolve-limits.js';
 export { defaultTestName } from './test-name.js';
 export { assignmentVersion, canonicalJson } from './assignment-version.js';
+export { assignmentJsonSchema, ASSIGNMENT_JSON_SCHEMA_PATH } from './assignment-json-schema.js';
 export {
   toPublicAssignment,
   toPublicSummary,
