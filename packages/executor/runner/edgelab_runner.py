@@ -293,14 +293,18 @@ def make_read_only(workdir):
     os.chmod(workdir, 0o555)
 
 
-def child_exec(req, workdir, stdin_r, out_w, err_w, env):
-    """In the forked child: isolate the process group, set limits, wire stdio and exec. Never returns."""
+def child_exec(req, workdir, stdin_r, out_w, err_w, env, exec_w):
+    """In the forked child: isolate the process group, set limits, wire stdio and exec. Never returns.
+    A failure before the program starts is written to `exec_w` (closed by a successful exec), so the host can
+    tell a broken runtime from a program that merely exits 127."""
     try:
+        os.set_inheritable(exec_w, False)
         os.setsid()
         os.dup2(stdin_r, 0)
         os.dup2(out_w, 1)
         os.dup2(err_w, 2)
-        os.closerange(3, 65536)
+        os.closerange(3, exec_w)
+        os.closerange(exec_w + 1, 65536)
         for sig in (signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
@@ -331,11 +335,13 @@ def child_exec(req, workdir, stdin_r, out_w, err_w, env):
         os.chdir(workdir)
         argv = [str(a) for a in req["argv"]]
         os.execvpe(argv[0], argv, env)
-    except BaseException as exc:  # noqa: BLE001 - report exec failures as the program's own crash
-        try:
-            os.write(2, ("edgelab: cannot run %r: %s\n" % (req.get("argv"), exc)).encode())
-        except OSError:
-            pass
+    except BaseException as exc:  # noqa: BLE001 - report why the program could not be started
+        message = "cannot run %r: %s" % (req.get("argv"), exc)
+        for fd in (exec_w, 2):
+            try:
+                os.write(fd, (message + "\n").encode())
+            except OSError:
+                pass
         os._exit(127)
     os._exit(127)
 
@@ -404,13 +410,26 @@ class Session:
         stdin_r, stdin_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
+        exec_r, exec_w = os.pipe()
         oom_before = oom_kill_count()
         start = time.monotonic()
         pid = os.fork()
         if pid == 0:
-            child_exec(req, workdir, stdin_r, out_w, err_w, env)
-        for fd in (stdin_r, out_w, err_w):
+            os.close(exec_r)
+            child_exec(req, workdir, stdin_r, out_w, err_w, env, exec_w)
+        for fd in (stdin_r, out_w, err_w, exec_w):
             os.close(fd)
+        # Blocks only until the exec succeeds (the pipe closes on exec) or fails (the child writes why).
+        exec_error = b""
+        while True:
+            try:
+                piece = os.read(exec_r, 4096)
+            except InterruptedError:
+                continue
+            if not piece:
+                break
+            exec_error += piece
+        os.close(exec_r)
         for fd in (stdin_w, out_r, err_r):
             os.set_blocking(fd, False)
 
@@ -544,6 +563,7 @@ class Session:
             "memoryKb": int(usage.ru_maxrss),
             "limitHit": limit_hit,
             "truncated": truncated,
+            "execError": exec_error.decode("utf-8", "replace").strip() or None,
         }
 
 

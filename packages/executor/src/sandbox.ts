@@ -65,6 +65,11 @@ export interface RunOutcome {
   limitHit: LimitHit;
   /** True when stdout/stderr were cut at the output cap. */
   truncated: boolean;
+  /**
+   * Set when the command could not be started at all (exec failed: the runtime lacks the program). That is an
+   * infrastructure fault, unlike a program that exits 127 by itself; the judge treats it as `SANDBOX_FAILED`.
+   */
+  execError?: string;
 }
 
 /** What a session needs: which runtime and the submission's files. */

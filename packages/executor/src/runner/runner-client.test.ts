@@ -95,6 +95,10 @@ describe('RunnerClient with edgelab_runner.py', () => {
     const out = await client.run({ command: ['no-such-program-edgelab'], limits });
     expect(out.exitCode).toBe(127);
     expect(out.stderr).toContain('no-such-program-edgelab');
+    expect(out.execError).toContain('no-such-program-edgelab');
+    const faked = await client.run({ command: py('import sys; sys.stderr.write("cannot run"); sys.exit(127)'), limits });
+    expect(faked.exitCode).toBe(127);
+    expect(faked.execError).toBeUndefined();
   });
 
   it('keeps outputs of a keepOutputs run for later runs and nothing from ordinary runs', async () => {

@@ -43,6 +43,8 @@ export interface ResultMessage {
   memoryKb: number;
   limitHit: LimitHit;
   truncated: boolean;
+  /** Why the program could not be started (exec failed: runtime missing), or null. */
+  execError?: string | null;
 }
 
 /** Any message the runner sends. */
@@ -101,5 +103,6 @@ export function decodeResult(message: ResultMessage): RunOutcome {
     usage: { wallMs: message.wallMs, cpuMs: message.cpuMs, memoryKb: message.memoryKb },
     limitHit: message.limitHit,
     truncated: message.truncated,
+    ...(message.execError ? { execError: message.execError } : {}),
   };
 }
