@@ -30,3 +30,13 @@ export {
 export { SessionCgroup, detectCgroupMode, type CgroupMode, type SessionCgroupLimits } from './bwrap/session-cgroup.js';
 export { createSandbox, type CreateSandboxOptions } from './create-sandbox.js';
 export * from './docker/index.js';
+export { createJudge, type Judge, type JudgeOptions, type GradeOptions } from './judge/judge.js';
+export {
+  validateSubmission,
+  MAX_SUBMISSION_BYTES,
+  type SubmissionInput,
+  type SubmittedCode,
+  type ValidSubmission,
+} from './judge/validate-submission.js';
+export { runVerdict, errorSummary, type VerdictWithReason } from './judge/run-verdict.js';
+export { createFakeSandbox, type FakeSandbox, type FakeSandboxOptions, type FakeRunContext } from './fake-sandbox.js';
