@@ -46,6 +46,7 @@ describe.each([{ stream: true }, { stream: false }])('the Ollama path (stream: $
     ['malformed JSON', { kind: 'malformed' }, 'malformed'],
     ['an empty answer', { kind: 'empty' }, 'empty'],
     ['a huge answer', { kind: 'huge', chars: 2_000_000 }, 'huge'],
+    ['an answer just over the text cap', { kind: 'huge', chars: 20_000 }, 'huge'],
   ] as const)('falls back to the rules on %s', async (_name, behavior, reason) => {
     fake.script(behavior);
     const outcome = await generator({ stream }).generate(input());

@@ -103,6 +103,11 @@ describe('ruleBasedFeedback', () => {
     expect(text).toContain('Your code passes the public tests but fails 1 hidden test of 2: think about edge cases such as empty input');
   });
 
+  it('does not blame the student when hidden tests failed for a platform error', () => {
+    const text = feedbackFor([test({}), test({ visibility: 'hidden', verdict: 'internal_error', points: 0 })], 'print(1)');
+    expect(text).toContain('1 hidden test could not be run because of a platform error. This is not your fault');
+  });
+
   it('mentions hidden time limits with a complexity hint', () => {
     const text = feedbackFor(
       [test({}), test({ name: 'Hidden test 2', visibility: 'hidden', verdict: 'time_limit', points: 0 })],

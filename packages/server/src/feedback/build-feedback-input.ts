@@ -61,7 +61,7 @@ export function buildFeedbackInput(options: BuildFeedbackInputOptions): Feedback
 
   const failedByVerdict: Partial<Record<Verdict, number>> = {};
   for (const t of hiddenAll) {
-    if (!passed(t.verdict) && t.verdict !== 'skipped') failedByVerdict[t.verdict] = (failedByVerdict[t.verdict] ?? 0) + 1;
+    if (!passed(t.verdict)) failedByVerdict[t.verdict] = (failedByVerdict[t.verdict] ?? 0) + 1;
   }
   const hiddenPassed = hiddenAll.filter((t) => passed(t.verdict)).length;
   const hidden: HiddenTestSummary = {

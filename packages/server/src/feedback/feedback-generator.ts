@@ -137,13 +137,28 @@ function findInChain(error: unknown, test: (e: Error) => boolean): boolean {
   return false;
 }
 
-/** A fetch that obeys `signal` even where the client passes none, and errors out past `maxBytes` of body. */
+/** An HTTP error answer, read (bounded) before the client sees it, so nothing is logged to the console. */
+class ModelHttpError extends Error {
+  override readonly name = 'ResponseError';
+  constructor(readonly status: number, body: string) {
+    super(`HTTP ${status}: ${body.slice(0, 300)}`);
+  }
+}
+
+/**
+ * A fetch that obeys `signal` even where the client passes none, errors out past `maxBytes` of body, turns HTTP
+ * errors into {@link ModelHttpError}, and (for streams) rejects a line that is not JSON instead of letting the client
+ * skip it with a console warning.
+ */
 function boundedFetch(base: typeof fetch, signal: AbortSignal, maxBytes: number, onTooLarge: () => void): typeof fetch {
   return async (url, init) => {
     const signals = init?.signal ? [init.signal, signal] : [signal];
     const response = await base(url, { ...init, signal: AbortSignal.any(signals) });
     if (response.body === null) return response;
+    const streaming = typeof init?.body === 'string' && /"stream":true/.test(init.body);
     let seen = 0;
+    let pending = '';
+    const decoder = new TextDecoder();
     const limited = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
@@ -151,10 +166,35 @@ function boundedFetch(base: typeof fetch, signal: AbortSignal, maxBytes: number,
           if (seen > maxBytes) {
             onTooLarge();
             controller.error(new ResponseTooLargeError(`answer larger than ${maxBytes} bytes`));
-          } else controller.enqueue(chunk);
+            return;
+          }
+          if (streaming && response.ok) {
+            const lines = (pending + decoder.decode(chunk, { stream: true })).split('\n');
+            pending = lines.pop() ?? '';
+            for (const line of lines) {
+              if (line.trim() === '') continue;
+              try {
+                JSON.parse(line);
+              } catch {
+                controller.error(new SyntaxError(`stream line is not JSON: ${line.slice(0, 100)}`));
+                return;
+              }
+            }
+          }
+          controller.enqueue(chunk);
+        },
+        flush(controller) {
+          const rest = pending + decoder.decode();
+          if (!streaming || !response.ok || rest.trim() === '') return;
+          try {
+            JSON.parse(rest);
+          } catch {
+            controller.error(new SyntaxError(`stream line is not JSON: ${rest.slice(0, 100)}`));
+          }
         },
       }),
     );
+    if (!response.ok) throw new ModelHttpError(response.status, await new Response(limited).text());
     return new Response(limited, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
@@ -259,6 +299,10 @@ export function createFeedbackGenerator(options: FeedbackGeneratorOptions = {}):
         return askModel(input, signal, tooLarge);
       }, signal);
       if (raw === undefined) return fallback('circuit_open');
+      if (raw.length > maxResponseChars) {
+        breaker.failure();
+        return fallback('huge', `answer of ${raw.length} characters`);
+      }
       if (raw.trim() === '') {
         breaker.failure();
         return fallback('empty', 'the model returned no text');

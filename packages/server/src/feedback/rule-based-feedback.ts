@@ -152,6 +152,8 @@ export function ruleBasedFeedback(input: FeedbackInput): Feedback {
     const others = input.publicTotals.failed - 1;
     if (others > 0) paragraphs.push(`${plural(others, 'other public test')} also fail${others === 1 ? 's' : ''}; fix the first one, then submit again.`);
     if (input.hidden.failed > 0) paragraphs.push(`${plural(input.hidden.failed, 'hidden test')} of ${input.hidden.total} fail too; fixing the public tests often fixes them.`);
+  } else if (input.hidden.failed > 0 && input.hidden.failed === (input.hidden.failedByVerdict.internal_error ?? 0) + (input.hidden.failedByVerdict.skipped ?? 0)) {
+    paragraphs.push(`${plural(input.hidden.failed, 'hidden test')} could not be run because of a platform error. This is not your fault: please submit again.`);
   } else if (input.hidden.failed > 0) {
     const parts = [
       `Your code passes the public tests but fails ${plural(input.hidden.failed, 'hidden test')} of ${input.hidden.total}: think about edge cases such as ${edgeCases(input)}.`,
