@@ -62,115 +62,136 @@ export function createSubmissionQueue(ctx: StoreContext): SubmissionQueue {
     });
   }
 
-  /** Locks the submission row if `lease` still holds it; throws CONFLICT otherwise. */
-  async function holdLease(trx: Kysely<Database>, lease: Lease, action: string, now: number): Promise<void> {
-    let query = trx
-      .selectFrom('submissions')
-      .select('id')
-      .where('id', '=', lease.submissionId)
-      .where('status', '=', 'running')
-      .where('lease_token', '=', lease.token)
-      .where('lease_expires_at', '>=', now);
-    if (postgres) query = query.forUpdate();
-    if (!(await query.executeTakeFirst())) throw await lostLease(trx, lease, action);
+  /**
+   * Takes one submission chosen by `pick` (a one-row subquery) and sets a fresh lease on it, in one statement.
+   * PostgreSQL: the subquery locks with SKIP LOCKED so concurrent claimers never wait on each other.
+   */
+  async function take(trx: Kysely<Database>, status: 'pending' | 'running', workerId: string, leaseMs: number, now: number) {
+    let pick = trx.selectFrom('submissions').select('id').where('status', '=', status);
+    pick =
+      status === 'pending'
+        ? pick.orderBy('created_at')
+        : pick.where('lease_expires_at', '<', now).where('attempts', '<', ctx.maxAttempts).orderBy('lease_expires_at');
+    pick = pick.limit(1);
+    if (postgres) pick = pick.forUpdate().skipLocked();
+    return trx
+      .updateTable('submissions')
+      .set({
+        status: 'running',
+        attempts: sql<number>`attempts + 1`,
+        lease_owner: workerId,
+        lease_token: newId(),
+        lease_expires_at: now + leaseMs,
+        started_at: now,
+      })
+      .where('id', '=', pick)
+      .where('status', '=', status)
+      .returningAll()
+      .executeTakeFirst();
   }
+
+  /** PostgreSQL runs each claim step as one atomic statement; SQLite serialises the whole claim under BEGIN IMMEDIATE. */
+  const atomically = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => (postgres ? fn(db) : ctx.database.writeTransaction(fn));
 
   return {
     async claim(workerId, leaseMs) {
       if (typeof workerId !== 'string' || workerId === '') throw new EdgeLabError({ code: 'BAD_REQUEST', message: 'queue.claim needs a non-empty workerId' });
       if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new EdgeLabError({ code: 'BAD_REQUEST', message: `queue.claim leaseMs must be a positive number of ms, got ${leaseMs}` });
-      return ctx.database.writeTransaction(async (trx) => {
+      const ms = Math.ceil(leaseMs);
+      const row = await atomically(async (trx) => {
         const now = ctx.now();
-        await endExhausted(trx, now);
-        let next = trx
-          .selectFrom('submissions')
-          .select('id')
-          .where((eb) =>
-            eb.or([
-              eb('status', '=', 'pending'),
-              eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now), eb('attempts', '<', ctx.maxAttempts)]),
-            ]),
-          )
-          .orderBy('created_at')
-          .orderBy('id')
-          .limit(1);
-        if (postgres) next = next.forUpdate().skipLocked();
-        const picked = await next.executeTakeFirst();
-        if (!picked) return null;
-        const token = newId();
-        const expiresAt = now + Math.ceil(leaseMs);
-        const row = await trx
-          .updateTable('submissions')
-          .set({
-            status: 'running',
-            attempts: sql<number>`attempts + 1`,
-            lease_owner: workerId,
-            lease_token: token,
-            lease_expires_at: expiresAt,
-            started_at: now,
-          })
-          .where('id', '=', picked.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        const version = await trx
-          .selectFrom('assignment_versions')
-          .select('definition_json')
-          .where('assignment_id', '=', row.assignment_id)
-          .where('version', '=', row.assignment_version)
-          .executeTakeFirst();
-        const where = `assignment ${row.assignment_id} version ${row.assignment_version}`;
-        if (!version) {
-          throw new EdgeLabError({ code: 'STORE_CORRUPT', message: `submission ${row.id} refers to ${where}, which is not stored; the row is corrupt` });
+        // Expired leases first: they are older than anything pending. Ending the exhausted ones only when some
+        // lease expired keeps the common path (a pending submission) at one statement.
+        const expired = await trx.selectFrom('submissions').select('id').where('status', '=', 'running').where('lease_expires_at', '<', now).limit(1).executeTakeFirst();
+        if (expired) {
+          await endExhausted(trx, now);
+          const retaken = await take(trx, 'running', workerId, ms, now);
+          if (retaken) return retaken;
         }
-        const lease: Lease = {
-          submissionId: row.id,
-          token,
-          workerId,
-          attempt: Number(row.attempts),
-          expiresAt: new Date(expiresAt),
-          leaseMs: Math.ceil(leaseMs),
-          submission: toStoredSubmission(row),
-          assignment: fromRequiredJsonColumn<Assignment>(version.definition_json, 'assignment_versions.definition_json', where),
-        };
-        return lease;
+        return take(trx, 'pending', workerId, ms, now);
       });
+      if (!row) return null;
+      const version = await db
+        .selectFrom('assignment_versions')
+        .select('definition_json')
+        .where('assignment_id', '=', row.assignment_id)
+        .where('version', '=', row.assignment_version)
+        .executeTakeFirst();
+      const where = `assignment ${row.assignment_id} version ${row.assignment_version}`;
+      if (!version) {
+        throw new EdgeLabError({ code: 'STORE_CORRUPT', message: `submission ${row.id} refers to ${where}, which is not stored; the row is corrupt` });
+      }
+      const lease: Lease = {
+        submissionId: row.id,
+        token: row.lease_token ?? '',
+        workerId,
+        attempt: Number(row.attempts),
+        expiresAt: new Date(Number(row.lease_expires_at)),
+        leaseMs: ms,
+        submission: toStoredSubmission(row),
+        assignment: fromRequiredJsonColumn<Assignment>(version.definition_json, 'assignment_versions.definition_json', where),
+      };
+      return lease;
     },
 
     async heartbeat(lease, leaseMs = lease.leaseMs) {
-      return ctx.database.writeTransaction(async (trx) => {
-        const now = ctx.now();
-        await holdLease(trx, lease, 'extend the lease of', now);
-        const expiresAt = now + Math.ceil(leaseMs);
-        await trx.updateTable('submissions').set({ lease_expires_at: expiresAt }).where('id', '=', lease.submissionId).execute();
-        return { ...lease, expiresAt: new Date(expiresAt), leaseMs: Math.ceil(leaseMs) };
-      });
+      const now = ctx.now();
+      const ms = Math.ceil(leaseMs);
+      const updated = await db
+        .updateTable('submissions')
+        .set({ lease_expires_at: now + ms })
+        .where('id', '=', lease.submissionId)
+        .where('status', '=', 'running')
+        .where('lease_token', '=', lease.token)
+        .where('lease_expires_at', '>=', now)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) throw await lostLease(db, lease, 'extend the lease of');
+      return { ...lease, expiresAt: new Date(now + ms), leaseMs: ms };
     },
 
     async progress(lease, test: TestResult) {
-      await ctx.database.writeTransaction(async (trx) => {
-        const now = ctx.now();
-        await holdLease(trx, lease, 'report progress on', now);
-        const testJson = JSON.stringify(test);
-        await trx
-          .insertInto('submission_progress')
-          .values({ submission_id: lease.submissionId, attempt: lease.attempt, test_index: test.index, test_json: testJson, created_at: now })
-          .onConflict((oc) => oc.columns(['submission_id', 'attempt', 'test_index']).doUpdateSet({ test_json: testJson, created_at: now }))
-          .execute();
-      });
+      const now = ctx.now();
+      const testJson = JSON.stringify(test);
+      // One statement: the row is written only if the lease still holds, so a zombie worker writes nothing.
+      const inserted = await db
+        .insertInto('submission_progress')
+        .columns(['submission_id', 'attempt', 'test_index', 'test_json', 'created_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('submissions')
+            .select([
+              'id',
+              // Casts: PostgreSQL would type bare parameters in a select list as text.
+              eb.cast<number>(eb.val(lease.attempt), 'integer').as('attempt'),
+              eb.cast<number>(eb.val(test.index), 'integer').as('test_index'),
+              eb.cast<string>(eb.val(testJson), 'text').as('test_json'),
+              eb.cast<number>(eb.val(now), 'bigint').as('created_at'),
+            ])
+            .where('id', '=', lease.submissionId)
+            .where('status', '=', 'running')
+            .where('lease_token', '=', lease.token)
+            .where('lease_expires_at', '>=', now),
+        )
+        .onConflict((oc) => oc.columns(['submission_id', 'attempt', 'test_index']).doUpdateSet({ test_json: testJson, created_at: now }))
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw await lostLease(db, lease, 'report progress on');
     },
 
     async complete(lease, result: GradeResult) {
       const { tests, feedback: _feedback, ...summary } = result;
       const testsJson = JSON.stringify(tests ?? []);
       const resultJson = JSON.stringify(summary);
-      await ctx.database.writeTransaction(async (trx) => {
+      const lost = await ctx.database.writeTransaction(async (trx) => {
         const now = ctx.now();
-        await holdLease(trx, lease, 'complete', now);
-        await trx
+        const updated = await trx
           .updateTable('submissions')
           .set({ status: 'done', finished_at: now, lease_owner: null, lease_token: null, lease_expires_at: null, error: null })
           .where('id', '=', lease.submissionId)
-          .execute();
+          .where('status', '=', 'running')
+          .where('lease_token', '=', lease.token)
+          .where('lease_expires_at', '>=', now)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) return true;
         await trx
           .insertInto('results')
           .values({
@@ -186,24 +207,30 @@ export function createSubmissionQueue(ctx: StoreContext): SubmissionQueue {
             feedback_at: null,
           })
           .execute();
+        return false;
       });
+      if (lost) throw await lostLease(db, lease, 'complete');
     },
 
     async fail(lease, reason, options): Promise<FailOutcome> {
       const text = String(reason).slice(0, MAX_REASON_LENGTH);
-      return ctx.database.writeTransaction(async (trx) => {
-        const now = ctx.now();
-        await holdLease(trx, lease, 'fail', now);
-        const exhausted = !options.retryable || lease.attempt >= ctx.maxAttempts;
-        const cleared = { lease_owner: null, lease_token: null, lease_expires_at: null };
-        if (exhausted) {
-          const error = options.retryable ? `gave up after ${lease.attempt} attempts: ${text}` : text;
-          await trx.updateTable('submissions').set({ ...cleared, status: 'error', finished_at: now, error }).where('id', '=', lease.submissionId).execute();
-          return { status: 'error', attempts: lease.attempt };
-        }
-        await trx.updateTable('submissions').set({ ...cleared, status: 'pending', error: text }).where('id', '=', lease.submissionId).execute();
-        return { status: 'pending', attempts: lease.attempt };
-      });
+      const now = ctx.now();
+      const exhausted = !options.retryable || lease.attempt >= ctx.maxAttempts;
+      const cleared = { lease_owner: null, lease_token: null, lease_expires_at: null };
+      const changes = exhausted
+        ? { ...cleared, status: 'error', finished_at: now, error: options.retryable ? `gave up after ${lease.attempt} attempts: ${text}` : text }
+        : { ...cleared, status: 'pending', error: text };
+      // The token changes on every claim, so a matching token means the row's attempts equal lease.attempt.
+      const updated = await db
+        .updateTable('submissions')
+        .set(changes)
+        .where('id', '=', lease.submissionId)
+        .where('status', '=', 'running')
+        .where('lease_token', '=', lease.token)
+        .where('lease_expires_at', '>=', now)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) throw await lostLease(db, lease, 'fail');
+      return { status: exhausted ? 'error' : 'pending', attempts: lease.attempt };
     },
 
     async reclaimExpired() {
