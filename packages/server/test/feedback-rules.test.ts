@@ -41,25 +41,25 @@ describe('ruleBasedFeedback', () => {
   it('names a Python syntax error and its line', () => {
     const text = feedbackFor([test({ verdict: 'skipped', points: 0 })], 'print("x"\n', {
       verdict: 'compile_error',
-      compile: { ok: false, usage: { wallMs: 1, cpuMs: 1, memoryKb: 1 }, output: '  File "main.py", line 1\n    print("x"\n         ^\nSyntaxError: \'(\' was never closed\n' },
+      compile: { ok: false, usage: { wallMs: 1, cpuMs: 1, memoryKb: 1 }, output: '  File "solution.py", line 1\n    print("x"\n         ^\nSyntaxError: \'(\' was never closed\n' },
     });
-    expect(text).toContain('line 1 of main.py');
+    expect(text).toContain('line 1 of solution.py');
     expect(text).toContain("SyntaxError: '(' was never closed");
   });
 
   it('names the exception and the student line of a Python traceback, not the library frame', () => {
     const stderr = [
       'Traceback (most recent call last):',
-      '  File "/sandbox/run/main.py", line 7, in <module>',
+      '  File "/sandbox/run/solution.py", line 7, in <module>',
       '    print(average(values))',
-      '  File "/sandbox/run/main.py", line 3, in average',
+      '  File "/sandbox/run/solution.py", line 3, in average',
       '    return statistics.mean(xs) / len(xs)',
       '  File "/usr/lib/python3.11/statistics.py", line 430, in mean',
       '    raise StatisticsError("mean requires at least one data point")',
       'statistics.StatisticsError: mean requires at least one data point',
     ].join('\n');
     const text = feedbackFor([test({ verdict: 'runtime_error', points: 0, stderr })], 'import statistics\n');
-    expect(text).toContain('crashes with StatisticsError (mean requires at least one data point) at line 3 of main.py');
+    expect(text).toContain('crashes with StatisticsError (mean requires at least one data point) at line 3 of solution.py');
   });
 
   it('names the exception and the student line of a Java stack trace', () => {
@@ -73,11 +73,28 @@ describe('ruleBasedFeedback', () => {
     expect(text).toContain('ArrayIndexOutOfBoundsException (Index 5 out of bounds for length 5) at line 12 of Main.java');
   });
 
+  it('calls a Python syntax error reported at run time a syntax error, with its line', () => {
+    const stderr = '  File "/box/solution.py", line 2\n    for x in xs\n               ^\nSyntaxError: expected \':\'\n';
+    const text = feedbackFor([test({ verdict: 'runtime_error', points: 0, stderr })], 'xs = []\nfor x in xs\n');
+    expect(text).toContain("Your code has a SyntaxError at line 2 of solution.py: expected ':'");
+  });
+
+  it('names the SQL error of a failing query', () => {
+    const sqlAssignment = makeAssignment({
+      languages: { sql: { starter: '' } },
+      sqlSchema: 'CREATE TABLE t (v INTEGER);',
+      tests: [{ kind: 'sql', setup: '', expected: { columns: ['v'], rows: [] } }],
+    });
+    const r = makeGradeResult(sqlAssignment, [makeTestResult({ index: 0, kind: 'sql', verdict: 'runtime_error', stderr: 'SQL error: no such column: w\n' })], { language: 'sql' });
+    const text = ruleBasedFeedback(inputFor(sqlAssignment, r, 'SELECT w FROM t;')).text;
+    expect(text).toContain('your query fails with "SQL error: no such column: w"');
+  });
+
   it('points a time limit at the nested loop', () => {
     const code = ['n = int(input())', 'xs = list(map(int, input().split()))', 'best = 0', 'for i in range(n):', '    for j in range(i + 1, n):', '        best = max(best, xs[i] + xs[j])', 'print(best)'].join('\n');
     const text = feedbackFor([test({ verdict: 'time_limit', points: 0 })], code);
     expect(text).toContain('time limit (1000 ms)');
-    expect(text).toContain('look at the complexity of the loop at line 5 inside the loop at line 4 of main.py');
+    expect(text).toContain('look at the complexity of the loop at line 5 inside the loop at line 4 of solution.py');
   });
 
   it('gives a memory hint naming the limit', () => {

@@ -1,4 +1,5 @@
 import type { LanguageId, PublicAssignment, PublicGradeResult, PublicVisibleTestResult, Verdict } from '@edgelab/core';
+import { java, python, sql } from '@edgelab/executor';
 import {
   FEEDBACK_INPUT_LIMITS,
   type FeedbackInput,
@@ -17,11 +18,11 @@ export interface BuildFeedbackInputOptions {
   readonly code: string | Readonly<Record<string, string>>;
 }
 
-/** The main file name used for a one-string submission, per language (how traces name it). */
+/** The main file name of a one-string submission, per language: the executor's, so traces name the same file. */
 export const MAIN_FILE_NAMES: Readonly<Record<LanguageId, string>> = Object.freeze({
-  python: 'main.py',
-  java: 'Main.java',
-  sql: 'query.sql',
+  python: python.mainFile,
+  java: java.mainFile,
+  sql: sql.mainFile,
 });
 
 /** Cuts `text` to `max` characters, saying so. */

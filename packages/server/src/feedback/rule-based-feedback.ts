@@ -80,6 +80,9 @@ function describeFailure(input: FeedbackInput, test: PublicTestOutcome): string 
     }
     case 'runtime_error': {
       const loc = test.stderr === undefined ? undefined : parseRuntimeError(input.language, test.stderr, fileNames);
+      if (loc?.exception !== undefined && /^(SyntaxError|IndentationError|TabError)$/.test(loc.exception)) {
+        return `Your code has a ${loc.exception}${where(loc)}${loc.message === undefined ? '' : `: ${loc.message}`}. Fix it first: no test can pass until Python can read the file.`;
+      }
       if (loc?.exception !== undefined) {
         const msg = loc.message === undefined ? '' : ` (${loc.message})`;
         const extra =
@@ -87,6 +90,9 @@ function describeFailure(input: FeedbackInput, test: PublicTestOutcome): string 
             ? ' Your recursion goes too deep: check the base case, or use a loop.'
             : ' Check what the values are on that line for this input (empty input, index bounds, division by zero, None/null).';
         return `${label} crashes with ${loc.exception}${msg}${where(loc)}.${extra}`;
+      }
+      if (input.language === 'sql' && loc?.message !== undefined) {
+        return `${label}: your query fails with "${loc.message}". Check table and column names against the schema, and that it is a single SELECT statement.`;
       }
       return `${label} crashes (the program exited with an error)${test.message === undefined ? '' : `: ${test.message}`}. Run it on this test's input to see the error.`;
     }
