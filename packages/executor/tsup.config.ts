@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -7,4 +8,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // The runtime Dockerfiles ship with the package (dist/images) so `buildImages` works outside a checkout.
+  onSuccess: async () => cpSync('../../images', 'dist/images', { recursive: true }),
 });

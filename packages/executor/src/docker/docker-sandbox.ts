@@ -92,16 +92,25 @@ export class DockerSandbox implements Sandbox {
   async openSession(spec: SessionSpec): Promise<SandboxSession> {
     if (this.closed) throw new Error('DockerSandbox.openSession after close()');
     const key = `${spec.language}/${spec.maxMemoryMb}/${spec.scratchMb ?? 64}`;
-    let warm = await this.takeWarm(key);
-    if (!warm) warm = await this.startContainer(spec);
+    const pooled = await this.takeWarm(key);
     if ((this.options.poolSize ?? 1) > 0) this.refill(key, spec);
+    if (pooled) {
+      try {
+        await pooled.client.init(spec.files);
+        return new DockerSession(pooled, () => this.remove(pooled.container));
+      } catch {
+        // A pooled container that died while idle (daemon restart, reaped): start a fresh one instead.
+        await this.remove(pooled.container);
+      }
+    }
+    const fresh = await this.startContainer(spec);
     try {
-      await warm.client.init(spec.files);
+      await fresh.client.init(spec.files);
     } catch (error) {
-      await this.remove(warm.container);
+      await this.remove(fresh.container);
       throw error;
     }
-    return new DockerSession(warm, () => this.remove(warm.container));
+    return new DockerSession(fresh, () => this.remove(fresh.container));
   }
 
   async close(): Promise<void> {

@@ -36,18 +36,22 @@ export function runtimeRootfs(language: LanguageId, rootfsDir: string = defaultR
 }
 
 /**
- * Finds the `images/` directory holding the Dockerfiles: `$EDGELAB_IMAGES_DIR`, else the nearest `images/` above
- * this module (the repository checkout).
+ * Finds the `images/` directory holding the Dockerfiles: `$EDGELAB_IMAGES_DIR`, else the repository checkout's
+ * `images/`, else the copy shipped in the package (`dist/images`).
  */
 export function findImagesDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.EDGELAB_IMAGES_DIR) return resolve(env.EDGELAB_IMAGES_DIR);
+  // The outermost match wins: in a checkout that is the repository's images/ (the source of truth), not the
+  // copy the build puts in dist/images for the published package.
+  let found: string | undefined;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'images', 'base', 'install-runtime.sh'))) return join(dir, 'images');
+    if (existsSync(join(dir, 'images', 'base', 'install-runtime.sh'))) found = join(dir, 'images');
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
+  if (found) return found;
   throw new EdgeLabError({
     code: 'CONFIG_INVALID',
     message:
