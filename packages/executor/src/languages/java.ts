@@ -20,7 +20,7 @@ const JVM_FLAGS = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto'
 export const java: LanguageDefinition = {
   id: 'java',
   displayName: 'Java 17',
-  image: 'edgelab/java:1',
+  image: 'edgelab/java:bookworm',
   rootfs: 'java',
   mainFile: 'Main.java',
   filePattern: /^[A-Za-z_][A-Za-z0-9_]*\.java$/,

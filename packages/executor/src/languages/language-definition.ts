@@ -17,7 +17,7 @@ export interface LanguageDefinition {
   id: LanguageId;
   /** Shown to people, e.g. `Python 3.11`. */
   displayName: string;
-  /** Docker image with the runtime, e.g. `edgelab/python:1`. */
+  /** Docker image with the runtime, e.g. `edgelab/python:bookworm` (see images/runtime-images.ts). */
   image: string;
   /** Root file system directory name under `$EDGELAB_ROOTFS_DIR` for the bubblewrap backend. */
   rootfs: string;

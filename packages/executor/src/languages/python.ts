@@ -10,7 +10,7 @@ const PYTHON_BASE_AS_MB = 64;
 export const python: LanguageDefinition = {
   id: 'python',
   displayName: 'Python 3.11',
-  image: 'edgelab/python:1',
+  image: 'edgelab/python:bookworm',
   rootfs: 'python',
   mainFile: 'solution.py',
   filePattern: /^[A-Za-z_][A-Za-z0-9_]*\.py$|^[A-Za-z0-9_.-]+\.(txt|csv|json)$/,

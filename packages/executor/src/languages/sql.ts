@@ -8,7 +8,7 @@ import type { LanguageDefinition } from './language-definition.js';
 export const sql: LanguageDefinition = {
   id: 'sql',
   displayName: 'SQL (SQLite)',
-  image: 'edgelab/sql:1',
+  image: 'edgelab/sql:bookworm',
   rootfs: 'sql',
   mainFile: 'query.sql',
   filePattern: /^query\.sql$/,
