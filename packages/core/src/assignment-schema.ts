@@ -14,11 +14,11 @@ export type LanguageId = z.infer<typeof LanguageIdSchema>;
 export const LimitsSchema = z
   .object({
     /** CPU and wall-clock time limit per test, in milliseconds (wall is allowed a grace factor). */
-    timeMs: z.number().int().min(50).max(60_000),
+    timeMs: z.number().int().min(50).max(60_000).describe('CPU and wall-clock time limit per test, in milliseconds (wall is allowed a grace factor).'),
     /** Memory limit per test, in MiB. */
-    memoryMb: z.number().int().min(16).max(4096),
+    memoryMb: z.number().int().min(16).max(4096).describe('Memory limit per test, in MiB.'),
     /** Cap on stdout plus stderr per test, in KiB. */
-    outputKb: z.number().int().min(1).max(65_536),
+    outputKb: z.number().int().min(1).max(65_536).describe('Cap on stdout plus stderr per test, in KiB.'),
   })
   .strict();
 /** Resource limits of a run. */
@@ -36,11 +36,11 @@ const textComparatorOptions = { ignoreCase: z.boolean().optional() };
 /** How a program's output is compared with the expected output (the judge's checker). */
 export const ComparatorSchema = z.discriminatedUnion('kind', [
   /** Byte-for-byte equality. */
-  z.object({ kind: z.literal('exact') }).strict(),
+  z.object({ kind: z.literal('exact') }).strict().describe('Byte-for-byte equality.'),
   /** Line by line, ignoring CRLF vs LF, trailing whitespace on each line and trailing blank lines. The default. */
-  z.object({ kind: z.literal('lines'), ...textComparatorOptions }).strict(),
+  z.object({ kind: z.literal('lines'), ...textComparatorOptions }).strict().describe('Line by line, ignoring CRLF vs LF, trailing whitespace on each line and trailing blank lines. The default.'),
   /** Whitespace-separated tokens; any amount or kind of whitespace is equal. */
-  z.object({ kind: z.literal('tokens'), ...textComparatorOptions }).strict(),
+  z.object({ kind: z.literal('tokens'), ...textComparatorOptions }).strict().describe('Whitespace-separated tokens; any amount or kind of whitespace is equal.'),
   /** Tokens, numeric ones equal within tolerance (|a-b| <= absTol or <= relTol*|b|); NaN never equal; other tokens exact. */
   z
     .object({
@@ -51,7 +51,7 @@ export const ComparatorSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   /** Lines as a multiset: order does not matter. */
-  z.object({ kind: z.literal('unordered'), ...textComparatorOptions }).strict(),
+  z.object({ kind: z.literal('unordered'), ...textComparatorOptions }).strict().describe('Lines as a multiset: order does not matter.'),
   /** SQL result sets: rows ordered or not, numbers within tolerance, NULL equals only NULL. */
   z
     .object({
@@ -101,13 +101,13 @@ export type SqlResultSet = z.infer<typeof SqlResultSetSchema>;
 
 const testCommon = {
   /** Shown to students for public tests; for hidden tests too ("Hidden test 3" if absent). */
-  name: z.string().min(1).max(200).optional(),
-  visibility: VisibilitySchema.default('public'),
+  name: z.string().min(1).max(200).optional().describe('Shown to students for public tests; for hidden tests too ("Hidden test 3" if absent).'),
+  visibility: VisibilitySchema.default('public').describe('"hidden" tests are graded but their data never reaches the student.'),
   /** Points for passing; default 1. */
-  points: z.number().nonnegative().default(1),
+  points: z.number().nonnegative().default(1).describe('Points for passing; default 1.'),
   /** A group id from `groups`: the group scores all-or-nothing. */
-  group: SlugSchema.optional(),
-  limits: LimitsOverrideSchema.optional(),
+  group: SlugSchema.optional().describe('A group id from `groups`: the group scores all-or-nothing.'),
+  limits: LimitsOverrideSchema.optional().describe('Limit overrides for this test only.'),
 };
 
 /** stdin in, expected stdout out. */
@@ -115,8 +115,8 @@ export const IoTestSchema = z
   .object({
     kind: z.literal('io'),
     ...testCommon,
-    input: z.string().default(''),
-    expected: z.string(),
+    input: z.string().default('').describe('Standard input of the program.'),
+    expected: z.string().describe('The expected standard output.'),
     comparator: ComparatorSchema.optional(),
   })
   .strict();
@@ -127,8 +127,8 @@ export const SqlTestSchema = z
     kind: z.literal('sql'),
     ...testCommon,
     /** SQL run before the student's query (after the assignment's `sqlSchema`): test data. */
-    setup: z.string().default(''),
-    expected: SqlResultSetSchema,
+    setup: z.string().default('').describe('SQL run before the student\'s query (after the assignment\'s `sqlSchema`): test data.'),
+    expected: SqlResultSetSchema.describe('The expected result set of the student\'s query.'),
     comparator: ComparatorSchema.optional(),
   })
   .strict();
@@ -142,8 +142,12 @@ export const UnitTestSchema = z
   .object({
     kind: z.literal('unit'),
     ...testCommon,
-    code: z.string().min(1),
-    entryPoint: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    code: z.string().min(1).describe('Python test code; passes when it raises nothing. May define check(candidate).'),
+    entryPoint: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional()
+      .describe('The student\'s function passed to check(candidate), HumanEval style.'),
   })
   .strict();
 
@@ -188,14 +192,14 @@ export type WrongSolution = z.infer<typeof WrongSolutionSchema>;
 export const LanguageEntrySchema = z
   .object({
     /** The code the student starts from (a string is the main file). */
-    starter: SourceSchema.default(''),
+    starter: SourceSchema.default('').describe('The code the student starts from (a string is the main file).'),
     /** Instructor files given to the student's program, read-only (e.g. a helper module). */
-    support: z.record(z.string(), z.string()).optional(),
+    support: z.record(z.string(), z.string()).optional().describe('Instructor files given to the student\'s program, read-only (e.g. a helper module).'),
     /** The reference solution: must score full marks. */
-    solution: SourceSchema.optional(),
+    solution: SourceSchema.optional().describe('The reference solution: must score full marks.'),
     wrongSolutions: z.array(WrongSolutionSchema).optional(),
     /** Per-language limit adjustments (e.g. more time for Java). */
-    limits: LimitsOverrideSchema.optional(),
+    limits: LimitsOverrideSchema.optional().describe('Per-language limit adjustments (e.g. more time for Java).'),
   })
   .strict();
 /** What an assignment offers in one language. */
@@ -207,7 +211,7 @@ export const TestGroupSchema = z
     id: SlugSchema,
     name: z.string().optional(),
     /** Points for the whole group; if absent, the sum of its tests' points. */
-    points: z.number().nonnegative().optional(),
+    points: z.number().nonnegative().optional().describe('Points for the whole group; if absent, the sum of its tests\' points.'),
   })
   .strict();
 /** A test group. */
@@ -220,23 +224,23 @@ export const DifficultySchema = z.enum(['easy', 'medium', 'hard']);
 export const AssignmentSchema = z
   .object({
     /** A JSON Schema reference for editors; ignored. */
-    $schema: z.string().optional(),
-    id: SlugSchema,
-    title: z.string().min(1).max(200),
+    $schema: z.string().optional().describe('A JSON Schema reference for editors; ignored.'),
+    id: SlugSchema.describe('Unique id: lower-case letters, digits, "_" or "-", starting with a letter.'),
+    title: z.string().min(1).max(200).describe('Shown in lists and above the statement.'),
     /** Markdown. */
-    statement: z.string().min(1),
+    statement: z.string().min(1).describe('Markdown.'),
     tags: z.array(z.string().min(1).max(40)).default([]),
     difficulty: DifficultySchema.optional(),
     languages: z
       .partialRecord(LanguageIdSchema, LanguageEntrySchema)
       .refine((langs) => Object.keys(langs).length > 0, 'must offer at least one language'),
-    limits: LimitsOverrideSchema.optional(),
+    limits: LimitsOverrideSchema.optional().describe('Limit overrides for every test (defaults: timeMs 2000, memoryMb 256, outputKb 1024).'),
     /** The default comparator for tests without one; default `{ kind: "lines" }` (or `sql` for SQL tests). */
-    comparator: ComparatorSchema.optional(),
+    comparator: ComparatorSchema.optional().describe('The default comparator for tests without one; default `{ kind: "lines" }` (or `sql` for SQL tests).'),
     /** SQL run before each `sql` test's own setup: the schema. */
-    sqlSchema: z.string().optional(),
-    groups: z.array(TestGroupSchema).optional(),
-    tests: z.array(TestCaseSchema).min(1, 'must have at least one test'),
+    sqlSchema: z.string().optional().describe('SQL run before each `sql` test\'s own setup: the schema.'),
+    groups: z.array(TestGroupSchema).optional().describe('Subtasks scored all-or-nothing.'),
+    tests: z.array(TestCaseSchema).min(1, 'must have at least one test').describe('The tests, in the order they run and are shown.'),
     feedback: z.object({ ai: z.boolean().default(true) }).strict().optional(),
   })
   .strict()

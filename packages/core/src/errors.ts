@@ -44,6 +44,7 @@ export type EdgeLabErrorCode = (typeof EdgeLabErrorCode)[keyof typeof EdgeLabErr
 /** Options for {@link EdgeLabError}. */
 export interface EdgeLabErrorOptions {
   code: EdgeLabErrorCode;
+  /** What, where and how to fix. */
   message: string;
   /** Extra machine-readable detail, e.g. the list of problems of an invalid assignment. */
   details?: readonly string[];
@@ -60,7 +61,9 @@ export interface EdgeLabErrorOptions {
  */
 export class EdgeLabError extends Error {
   override readonly name = 'EdgeLabError';
+  /** The stable code: what went wrong, for programs (the server maps it to an HTTP status). */
   readonly code: EdgeLabErrorCode;
+  /** Every individual problem, e.g. each `<source>: <json path>: <message>` of an invalid assignment. */
   readonly details: readonly string[];
 
   constructor(options: EdgeLabErrorOptions) {
