@@ -12,7 +12,7 @@ export const SubmitRequestSchema = z
       .describe('The main file, or file name → content. At most 64 KB of UTF-8 in total.'),
   })
   .strict()
-  .meta({ id: 'SubmitRequest' });
+  ;
 /** A validated submit/run body. */
 export type SubmitRequest = z.infer<typeof SubmitRequestSchema>;
 
@@ -23,7 +23,7 @@ export const SubmitResponseSchema = z
     status: z.enum(['pending', 'running', 'done', 'error']),
     resultUrl: z.string().describe('Same as the Location header.'),
   })
-  .meta({ id: 'SubmitResponse' });
+  ;
 
 /** The error body of every non-2xx answer. */
 export const ErrorResponseSchema = z
@@ -35,7 +35,7 @@ export const ErrorResponseSchema = z
       requestId: z.string().optional(),
     }),
   })
-  .meta({ id: 'ErrorResponse' });
+  ;
 
 const UsageSchema = z.object({ wallMs: z.number(), cpuMs: z.number(), memoryKb: z.number() });
 
@@ -57,12 +57,12 @@ export const PublicTestResultSchema = z
     actual: z.string().optional().describe('Public tests only.'),
     stderr: z.string().optional().describe('Public tests only.'),
   })
-  .meta({ id: 'PublicTestResult' });
+  ;
 
 /** AI or rule-based feedback. */
 export const FeedbackSchema = z
   .object({ source: z.enum(['ai', 'rules']), text: z.string(), model: z.string().optional() })
-  .meta({ id: 'Feedback' });
+  ;
 
 /** `GET /results/:id` and the SSE `result` event. */
 export const ResultResponseSchema = z
@@ -83,7 +83,7 @@ export const ResultResponseSchema = z
     feedback: FeedbackSchema.nullable(),
     error: z.string().optional().describe('Status error only: why grading gave up (never the student\'s fault).'),
   })
-  .meta({ id: 'Result' });
+  ;
 
 /** `POST /run` answer: a public-only grading, not stored. */
 export const RunResponseSchema = z
@@ -96,7 +96,7 @@ export const RunResponseSchema = z
     tests: z.array(PublicTestResultSchema),
     compile: z.object({ ok: z.boolean(), output: z.string(), verdict: z.string().optional() }).optional(),
   })
-  .meta({ id: 'RunResult' });
+  ;
 
 /** `GET /assignments` item. */
 export const AssignmentSummarySchema = z
@@ -107,7 +107,7 @@ export const AssignmentSummarySchema = z
     difficulty: z.string().optional(),
     languages: z.array(z.string()),
   })
-  .meta({ id: 'AssignmentSummary' });
+  ;
 
 /** `GET /assignments/:id`: the public view (hidden tests only as name/points). */
 export const PublicAssignmentSchema = z
@@ -121,7 +121,7 @@ export const PublicAssignmentSchema = z
     tests: z.array(z.record(z.string(), z.unknown())).describe('Public tests with data; hidden ones only as name, points, group.'),
   })
   .passthrough()
-  .meta({ id: 'PublicAssignment' });
+  ;
 
 /** `GET /languages` item. */
-export const LanguageInfoSchema = z.object({ id: z.string(), name: z.string(), extensions: z.array(z.string()) }).meta({ id: 'Language' });
+export const LanguageInfoSchema = z.object({ id: z.string(), name: z.string(), extensions: z.array(z.string()) });
