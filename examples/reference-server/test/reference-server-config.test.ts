@@ -92,6 +92,21 @@ describe('deployment configuration', () => {
   });
 });
 
+describe('docs stay in step with the code', () => {
+  it('docs/configuration.md documents every EDGELAB_* and OLLAMA_* variable the packages read', () => {
+    const doc = read(join(repo, 'docs/configuration.md'));
+    for (const name of variablesReadByCode()) expect(doc, `${name} is missing from docs/configuration.md`).toContain(`\`${name}\``);
+  });
+
+  it('docs/api.md documents every path of the OpenAPI document', async () => {
+    const { buildOpenApiDocument } = await import('@edgelab/server');
+    const paths = Object.keys((buildOpenApiDocument('test') as { paths: Record<string, unknown> }).paths);
+    expect(paths.length).toBeGreaterThan(5);
+    const doc = read(join(repo, 'docs/api.md'));
+    for (const path of paths) expect(doc, `${path} is missing from docs/api.md`).toContain(path);
+  });
+});
+
 const serverCli = join(repo, 'packages/server/dist/cli.js');
 const built = await requireService('built server (pnpm build)', async () =>
   existsSync(serverCli) ? { ok: true } : { ok: false, reason: `${serverCli} is missing` });
