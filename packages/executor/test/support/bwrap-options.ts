@@ -14,6 +14,9 @@ export function bwrapTestOptions(): BwrapSandboxOptions {
     (l) => existsSync(join(rootfsDir, l, 'usr', 'bin', 'python3')) && rootfsHasRunnerStdlib(join(rootfsDir, l)),
   );
   const hostRuntime = process.env.EDGELAB_BWRAP_HOST_RUNTIME === '1' || !haveRootfs;
+  if (!haveRootfs && process.env.EDGELAB_BWRAP_HOST_RUNTIME !== '1') {
+    console.warn(`[bwrap tests] no complete root file systems in ${rootfsDir}: using the host runtime (run \`pnpm edgelab images build --offline\`)`);
+  }
   return {
     rootfsDir,
     hostRuntime,
