@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { isEdgeLabError } from '@edgelab/core';
 import { requireService } from '../../../test-support/services.js';
 import {
   IMAGE_STAMP_LABEL,
+  buildImages,
   RUNTIME_LANGUAGES,
   defaultRootfsDir,
   findImagesDir,
@@ -59,6 +60,38 @@ describe('runtime recipes (Dockerfiles are the source of truth)', () => {
       expect((error as Error).message).toContain(join(copy, 'python', 'Dockerfile'));
       expect((error as Error).message).toContain('ARG PACKAGES=');
     }
+  });
+});
+
+describe('buildImages errors', () => {
+  it('explains how to fix an unreachable Debian mirror (or a missing root) before doing anything', async () => {
+    const dir = join(scratch, 'no-mirror');
+    const error = await buildImages({ offline: true, rootfsDir: dir, mirror: 'http://127.0.0.1:1/debian', docker: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (process.getuid?.() === 0) {
+      expect(isEdgeLabError(error, 'SANDBOX_IMAGE_MISSING'), String(error)).toBe(true);
+      expect((error as Error).message).toContain('http://127.0.0.1:1/debian/dists/bookworm/Release');
+      expect((error as Error).message).toContain('EDGELAB_DEBIAN_MIRROR');
+      expect(existsSync(join(dir, 'base'))).toBe(false);
+      expect(existsSync(join(dir, '.build.lock'))).toBe(false);
+    } else {
+      expect(isEdgeLabError(error, 'CONFIG_INVALID'), String(error)).toBe(true);
+      expect((error as Error).message).toContain('sudo pnpm edgelab images build --offline');
+    }
+  });
+
+  it('refuses to run while another build holds the lock, naming its pid', async () => {
+    const dir = join(scratch, 'locked');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '.build.lock'), String(process.ppid)); // a live process
+    const error = await buildImages({ offline: false, rootfsDir: dir, docker: false }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isEdgeLabError(error, 'CONFLICT'), String(error)).toBe(true);
+    expect((error as Error).message).toContain(`pid ${process.ppid}`);
   });
 });
 

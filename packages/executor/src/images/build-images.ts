@@ -160,6 +160,54 @@ async function swapInto(tmp: string, final: string): Promise<void> {
  */
 export async function buildImages(options: BuildImagesOptions): Promise<BuildImagesResult> {
   const rootfsDir = options.rootfsDir ?? defaultRootfsDir();
+  if (options.offline && process.getuid?.() !== 0) {
+    throw new EdgeLabError({
+      code: 'CONFIG_INVALID',
+      message:
+        'building runtime root file systems needs root (debootstrap, chroot, mount): run ' +
+        '`sudo pnpm edgelab images build --offline` (or as root)',
+    });
+  }
+  await mkdir(rootfsDir, { recursive: true });
+  const release = await acquireBuildLock(rootfsDir);
+  try {
+    return await buildImagesLocked(options, rootfsDir);
+  } finally {
+    await release();
+  }
+}
+
+/** One build at a time per root file system directory: two would trample each other's `.tmp` trees. */
+async function acquireBuildLock(rootfsDir: string): Promise<() => Promise<void>> {
+  const lock = join(rootfsDir, '.build.lock');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch {
+          alive = false;
+        }
+      }
+      if (alive) {
+        throw new EdgeLabError({
+          code: 'CONFLICT',
+          message: `another runtime build (pid ${pid}) is running in ${rootfsDir}; wait for it to finish, or delete ${lock} if pid ${pid} is not a build`,
+        });
+      }
+      await rm(lock, { force: true }); // left by a build that died
+    }
+  }
+}
+
+async function buildImagesLocked(options: BuildImagesOptions, rootfsDir: string): Promise<BuildImagesResult> {
   const imagesDir = options.imagesDir ?? findImagesDir();
   const mirror = options.mirror ?? process.env.EDGELAB_DEBIAN_MIRROR ?? DEFAULT_DEBIAN_MIRROR;
   const languages = options.languages ?? RUNTIME_LANGUAGES;
@@ -169,14 +217,6 @@ export async function buildImages(options: BuildImagesOptions): Promise<BuildIma
 
   if (!options.offline) return buildFromRegistry(options, recipes, imagesDir, rootfsDir, result, progress);
 
-  if (process.getuid?.() !== 0) {
-    throw new EdgeLabError({
-      code: 'CONFIG_INVALID',
-      message:
-        'building runtime root file systems needs root (debootstrap, chroot, mount): run ' +
-        '`sudo pnpm edgelab images build --offline` (or as root)',
-    });
-  }
   const debootstrap = which('debootstrap');
   const chroot = which('chroot') ?? 'chroot';
   await mkdir(rootfsDir, { recursive: true });
