@@ -70,12 +70,15 @@ function describeFailure(input: FeedbackInput, test: PublicTestOutcome): string 
   const fileNames = input.files.map((f) => f.name);
   switch (test.verdict) {
     case 'wrong_answer': {
-      const diff = test.expected !== undefined && test.actual !== undefined ? firstDifference(test.expected, test.actual) : undefined;
+      // SQL result sets and unit tests are not line-oriented text: the judge's message says it best.
+      const lineOriented = test.kind === 'io' && test.expected !== undefined && test.actual !== undefined;
+      const diff = lineOriented ? firstDifference(test.expected ?? '', test.actual ?? '') : undefined;
       const parts = [`${label} gives a wrong answer`];
       if (diff !== undefined) parts.push(`: ${diff}.`);
-      else if (test.message !== undefined) parts.push(`: ${test.message}`);
+      else if (test.message !== undefined) parts.push(`: ${test.message.replace(/\.?\s*$/, '.')}`);
       else parts.push('.');
-      if (test.input !== undefined && test.input.trim() !== '') parts.push(` Run your program yourself on this test's input to see why.`);
+      if (test.kind === 'sql') parts.push(' Run your query on this test\'s data and compare the rows, their order and the column names.');
+      else if (test.input !== undefined && test.input.trim() !== '') parts.push(` Run your program yourself on this test's input to see why.`);
       return parts.join('');
     }
     case 'runtime_error': {
