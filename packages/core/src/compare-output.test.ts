@@ -131,6 +131,8 @@ describe('float', () => {
   it('NaN is never equal, not even to NaN', () => {
     expect(reason(float, 'nan', 'nan')).toBe('token 1 (line 1): expected "nan", got "nan" (NaN is never equal)');
     expect(passes(float, '1', 'NaN')).toBe(false);
+    expect(passes(float, '1 -nan', '1 -nan')).toBe(false);
+    expect(passes(tokens, 'nan', 'nan')).toBe(true); // only float reads tokens as numbers
   });
 
   it('infinity equals only the same-signed infinity', () => {

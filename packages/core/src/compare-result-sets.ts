@@ -128,21 +128,24 @@ export function compareResultSets(comparator: Comparator, expected: SqlResultSet
   return PASS;
 }
 
-/** Orders values: NULL, then numbers numerically, then strings. Used to pair up rows that differ within tolerance. */
-function compareValues(x: SqlValue, y: SqlValue): number {
-  const rank = (v: SqlValue) => (v === null ? 0 : asFiniteNumber(v) !== undefined ? 1 : 2);
-  const rx = rank(x);
-  const ry = rank(y);
-  if (rx !== ry) return rx - ry;
-  if (rx === 1) return (asFiniteNumber(x) as number) - (asFiniteNumber(y) as number);
-  if (rx === 2) return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
-  return 0;
+/** A value prepared for ordering: NULL, then numbers numerically, then strings. */
+type SortValue = { rank: 0 } | { rank: 1; n: number } | { rank: 2; s: string };
+
+function sortValues(row: readonly SqlValue[]): SortValue[] {
+  return row.map((v): SortValue => {
+    if (v === null) return { rank: 0 };
+    const n = asFiniteNumber(v);
+    return n !== undefined ? { rank: 1, n } : { rank: 2, s: String(v) };
+  });
 }
 
-function compareRows(x: readonly SqlValue[], y: readonly SqlValue[]): number {
+function compareSortRows(x: readonly SortValue[], y: readonly SortValue[]): number {
   for (let c = 0; c < x.length; c++) {
-    const d = compareValues(x[c] ?? null, y[c] ?? null);
-    if (d !== 0) return d;
+    const a = x[c] as SortValue;
+    const b = y[c] as SortValue;
+    if (a.rank !== b.rank) return a.rank - b.rank;
+    if (a.rank === 1 && b.rank === 1 && a.n !== b.n) return a.n - b.n;
+    if (a.rank === 2 && b.rank === 2 && a.s !== b.s) return a.s < b.s ? -1 : 1;
   }
   return 0;
 }
@@ -169,25 +172,28 @@ function matchWithinTolerance(
     }
     return still;
   }
-  const es = [...expectedLeft].sort((x, y) => compareRows(expectedRows[x] as SqlValue[], expectedRows[y] as SqlValue[]));
-  const as = [...actualLeft].sort((x, y) => compareRows(actualRows[x] as SqlValue[], actualRows[y] as SqlValue[]));
+  // Sort keys are computed once per row: parsing numbers inside the comparator would redo it O(n log n) times.
+  const prepare = (indexes: readonly number[], rows: readonly (readonly SqlValue[])[]) =>
+    indexes.map((r) => ({ r, key: sortValues(rows[r] as SqlValue[]) })).sort((x, y) => compareSortRows(x.key, y.key));
+  const es = prepare(expectedLeft, expectedRows);
+  const as = prepare(actualLeft, actualRows);
   const matched = new Set<number>();
   let i = 0;
   let j = 0;
   while (i < es.length && j < as.length) {
-    const e = expectedRows[es[i] as number] as SqlValue[];
-    const a = actualRows[as[j] as number] as SqlValue[];
-    if (rowsEqual(e, a)) {
-      matched.add(es[i] as number);
+    const e = es[i] as { r: number; key: SortValue[] };
+    const a = as[j] as { r: number; key: SortValue[] };
+    if (rowsEqual(expectedRows[e.r] as SqlValue[], actualRows[a.r] as SqlValue[])) {
+      matched.add(e.r);
       i++;
       j++;
-    } else if (compareRows(e, a) < 0) i++;
+    } else if (compareSortRows(e.key, a.key) < 0) i++;
     else {
-      still.push(as[j] as number);
+      still.push(a.r);
       j++;
     }
   }
-  for (; j < as.length; j++) still.push(as[j] as number);
+  for (; j < as.length; j++) still.push((as[j] as { r: number }).r);
   const left = expectedLeft.filter((e) => !matched.has(e));
   expectedLeft.length = 0;
   for (const e of left) expectedLeft.push(e);
