@@ -49,24 +49,44 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   };
 }
 
+const MIGRATION_TRIES = 6;
+
+/**
+ * Brings the schema up to date. Several processes may open one new database at once (a server and its workers):
+ * the loser of that race sees a busy SQLite file or PostgreSQL's non-atomic `create table if not exists`, so a
+ * failed attempt is retried after re-reading the state, and succeeds as soon as the winner has finished.
+ */
 async function migrate(database: StoreDatabase): Promise<void> {
   const migrator = createMigrator(database.db, database.schema);
-  try {
-    // Skip the migration lock when nothing is pending, so many processes opening one SQLite file do not queue up.
-    const known = await migrator.getMigrations();
-    if (known.every((m) => m.executedAt !== undefined)) return;
-  } catch (error) {
-    throw new EdgeLabError({ code: 'STORE_UNAVAILABLE', message: `cannot read the migration state of ${database.where}: ${errorMessage(error)}`, cause: error });
+  let lastError: unknown;
+  let failedAt: string | undefined;
+  for (let attempt = 1; attempt <= MIGRATION_TRIES; attempt++) {
+    try {
+      // Nothing pending: skip the migration lock, so many processes opening one SQLite file do not queue up.
+      const known = await migrator.getMigrations();
+      if (known.every((m) => m.executedAt !== undefined)) return;
+    } catch (error) {
+      lastError = error;
+      failedAt = undefined;
+      await sleep(attempt);
+      continue;
+    }
+    const { error, results } = await migrateToLatest(database.db, database.schema);
+    if (error === undefined) return;
+    lastError = error;
+    failedAt = results?.find((r) => r.status === 'Error')?.migrationName;
+    await sleep(attempt);
   }
-  const { error, results } = await migrateToLatest(database.db, database.schema);
-  if (error !== undefined) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new EdgeLabError({
-      code: 'STORE_UNAVAILABLE',
-      message: `migrating ${database.where} failed${failed === undefined ? '' : ` at ${failed}`}: ${errorMessage(error)}; the database was left at the last good migration`,
-      cause: error,
-    });
-  }
+  throw new EdgeLabError({
+    code: 'STORE_UNAVAILABLE',
+    message: `migrating ${database.where} failed${failedAt === undefined ? '' : ` at ${failedAt}`} (${MIGRATION_TRIES} tries): ${errorMessage(lastError)}; the database was left at the last good migration`,
+    cause: lastError,
+  });
+}
+
+/** Randomised, growing back-off so racing processes do not retry in lock-step. */
+function sleep(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, attempt * 40 + Math.random() * 60));
 }
 
 /**

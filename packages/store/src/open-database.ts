@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EdgeLabError, isEdgeLabError } from '@edgelab/core';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { DialectAdapter } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import type { StoreDialectName } from './store.js';
@@ -70,7 +71,7 @@ function openSqlite(path: string, options: OpenDatabaseOptions): StoreDatabase {
     sqlite.close();
     throw unavailable('it is not a writable SQLite database', error);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: sqlite }) });
   let closed = false;
   return {
     dialect: 'sqlite',
@@ -96,6 +97,23 @@ function openSqlite(path: string, options: OpenDatabaseOptions): StoreDatabase {
       await db.destroy();
     },
   };
+}
+
+/**
+ * SQLite's DDL is transactional, but kysely's adapter says otherwise, so its Migrator would run migrations one
+ * statement at a time: a crash mid-migration would leave half a schema, and two processes opening a new file
+ * could both apply the same migration. Saying so makes every migration run atomically in one transaction.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 const INT8_OID = 20;

@@ -7,6 +7,7 @@ import { postgresAvailable, postgresFactory, sampleAssignment, sqliteFactory } f
 import type { DatabaseFactory } from './support.js';
 
 const CLAIMER = fileURLToPath(new URL('./fixtures/claimer.ts', import.meta.url));
+const OPENER = fileURLToPath(new URL('./fixtures/opener.ts', import.meta.url));
 const ROOT_TSCONFIG = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url));
 const JOBS = 1000;
 const LEASE_MS = 1000;
@@ -41,6 +42,23 @@ function startClaimer(options: { url: string; schema?: string }, workerId: strin
 function describeConcurrency(factory: DatabaseFactory, skip = false): void {
   describe.skipIf(skip)(`queue under concurrent worker processes: ${factory.dialect}`, () => {
     afterAll(() => factory.cleanup());
+
+    it('several processes opening one new database at once all migrate it, and it is migrated once', async () => {
+      const options = await factory.fresh();
+      const children = Array.from({ length: 4 }, () =>
+        fork(OPENER, [JSON.stringify(options)], {
+          execArgv: ['--import', 'tsx'],
+          env: { ...process.env, TSX_TSCONFIG_PATH: ROOT_TSCONFIG },
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        }),
+      );
+      const codes = await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', (code) => resolve(code)))));
+      expect(codes).toEqual([0, 0, 0, 0]);
+      const migrations = await factory.query<{ name: string }>(options, 'select name from kysely_migration order by name');
+      expect(migrations.map((m) => m.name)).toEqual(['001_initial', '002_feedback_and_progress']);
+      const versions = await factory.query<{ n: number | string }>(options, "select count(*) as n from assignment_versions where assignment_id = 'raced'");
+      expect(Number(versions[0]?.n)).toBe(1);
+    });
 
     it(`${JOBS} jobs graded exactly once by 4 processes, one of them killed with SIGKILL while holding a lease`, async () => {
       const options = await factory.fresh();
