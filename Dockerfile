@@ -10,6 +10,10 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 ARG PNPM_VERSION=9.15.9
+# Behind a TLS-intercepting proxy: its CA certificates in deploy/ca-certificates/*.crt (see the README there).
+COPY deploy/ca-certificates/ /tmp/extra-ca/
+RUN cat /tmp/extra-ca/*.crt > /usr/local/share/edgelab-extra-ca.pem 2>/dev/null || : > /usr/local/share/edgelab-extra-ca.pem
+ENV NODE_EXTRA_CA_CERTS=/usr/local/share/edgelab-extra-ca.pem
 RUN npm install -g --no-audit --no-fund "pnpm@${PNPM_VERSION}"
 WORKDIR /src
 # Manifests first, so the dependency layer is cached until a manifest or the lockfile changes.

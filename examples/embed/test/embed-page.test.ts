@@ -117,9 +117,17 @@ describe.skipIf(!e2e)('examples/embed page in chromium against a real server', (
     });
     try {
       const tab = await context.newPage();
+      const pageErrors: string[] = [];
+      tab.on('pageerror', (error) => pageErrors.push(error.message));
+      tab.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(message.text());
+      });
       await tab.goto(pageUrl);
       const problem = tab.locator('edgelab-problem');
-      await expect.poll(() => problem.innerText(), { timeout: 30_000 }).toContain('Two Sum');
+      // Playwright's locators pierce open shadow roots: the statement rendered inside the element
+      await problem.getByText('Two Sum').first().waitFor({ timeout: 30_000 }).catch((error: unknown) => {
+        throw new Error(`the problem did not render: ${String(error)}; page errors: ${pageErrors.join(' | ') || 'none'}`);
+      });
       // the theme reached inside the shadow DOM
       const accent = await problem.evaluate((el) => getComputedStyle(el).getPropertyValue('--edgelab-accent').trim());
       expect(accent).toBe('#7a2e8c');
