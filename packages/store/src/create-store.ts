@@ -28,6 +28,7 @@ export async function createStore(options: StoreOptions = {}): Promise<Store> {
   }
   const database = await openDatabase(location, {
     connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    queryTimeoutMs: options.queryTimeoutMs ?? 30_000,
     busyTimeoutMs: options.busyTimeoutMs ?? 5000,
     poolSize: options.poolSize ?? 10,
     schema: options.schema,

@@ -28,6 +28,8 @@ export interface StoreDatabase {
 /** Options for {@link openDatabase}. */
 export interface OpenDatabaseOptions {
   connectTimeoutMs: number;
+  /** PostgreSQL: a query running longer fails instead of hanging (e.g. the server vanished mid-query). */
+  queryTimeoutMs?: number;
   busyTimeoutMs: number;
   poolSize: number;
   schema: string | undefined;
@@ -128,6 +130,8 @@ async function openPostgres(location: Extract<StoreLocation, { dialect: 'postgre
     connectionString: location.connectionString,
     max: options.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs,
+    query_timeout: options.queryTimeoutMs ?? 30_000,
+    keepAlive: true,
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     // Times are BIGINT epoch ms: read them as numbers (safe up to year 287396), not strings.
     types: { getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },

@@ -14,6 +14,8 @@ export interface StoreOptions {
   maxAttempts?: number;
   /** How long to wait for a PostgreSQL connection before failing with `STORE_UNAVAILABLE`, in ms. Default 5000. */
   connectTimeoutMs?: number;
+  /** PostgreSQL only: how long one query may take before it fails with `STORE_UNAVAILABLE`, in ms. Default 30000. */
+  queryTimeoutMs?: number;
   /** PostgreSQL only: the schema to use (created if missing). Default the server's `search_path` (`public`). */
   schema?: string;
   /** PostgreSQL only: the most connections in the pool. Default 10. */

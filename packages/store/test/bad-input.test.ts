@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isEdgeLabError } from '@edgelab/core';
 import { createStore } from '../src/index.js';
-import { postgresAvailable, POSTGRES_URL, sampleAssignment } from './support.js';
+import pg from 'pg';
+import { postgresAvailable, postgresFactory, POSTGRES_URL, sampleAssignment } from './support.js';
 
 const postgres = await postgresAvailable();
 const dir = mkdtempSync(join(tmpdir(), 'edgelab-bad-input-'));
@@ -108,5 +109,25 @@ describe('bad input to the PostgreSQL store', () => {
     expect(isEdgeLabError(error, 'STORE_UNAVAILABLE')).toBe(true);
     expect(error.message).toMatch(/password authentication failed/);
     expect(error.message).not.toContain('definitely-wrong');
+  });
+
+  it.skipIf(!postgres)('a query blocked past queryTimeoutMs is STORE_UNAVAILABLE naming the operation, not a hang', async () => {
+    const factory = postgresFactory();
+    const options = await factory.fresh();
+    const store = await createStore({ ...options, queryTimeoutMs: 300 });
+    const blocker = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path=${options.schema}` });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table submissions in access exclusive mode');
+      const error = await store.queue.depth().catch((e: unknown) => e as Error);
+      expect(isEdgeLabError(error, 'STORE_UNAVAILABLE')).toBe(true);
+      expect((error as Error).message).toMatch(/queue\.depth on PostgreSQL .*failed: .*timeout/i);
+    } finally {
+      await blocker.query('rollback');
+      await blocker.end();
+      await store.close();
+      await factory.cleanup();
+    }
   });
 });
