@@ -219,6 +219,8 @@ export type TestGroup = z.infer<typeof TestGroupSchema>;
 
 /** The difficulty of an assignment. */
 export const DifficultySchema = z.enum(['easy', 'medium', 'hard']);
+/** `easy`, `medium` or `hard`. */
+export type Difficulty = z.infer<typeof DifficultySchema>;
 
 /** An assignment: statement, languages, limits and tests. */
 export const AssignmentSchema = z
