@@ -49,6 +49,17 @@ describe.skipIf(!available)('judge through bwrap', () => {
     }
   });
 
+  it('stops the test in progress when the grading is aborted', async () => {
+    const slow = make({ id: 'slow', languages: { python: {} }, limits: { timeMs: 20_000 }, tests: [{ kind: 'io', input: '', expected: '' }] });
+    const controller = new AbortController();
+    const grading = judge.grade(slow, { language: 'python', code: 'import time\ntime.sleep(30)' }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('worker stopping')), 500);
+    const started = Date.now();
+    await expect(grading).rejects.toThrow('worker stopping');
+    expect(Date.now() - started).toBeLessThan(15_000); // long before the 20 s limit: the run was cut, not waited for
+    expect(sandbox.openSessions).toBe(0);
+  });
+
   describe('python io', () => {
     const sum = make({
       id: 'sum',

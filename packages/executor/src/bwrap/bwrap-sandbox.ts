@@ -252,6 +252,7 @@ class BwrapSession implements SandboxSession {
   private stderr = '';
   private exited: Promise<void> = Promise.resolve();
   private disposed = false;
+  private disposing: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -298,8 +299,13 @@ class BwrapSession implements SandboxSession {
     return outcome;
   }
 
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
+  /** Safe to call twice; every caller waits until the sandbox is really gone. */
+  dispose(): Promise<void> {
+    this.disposing ??= this.teardown();
+    return this.disposing;
+  }
+
+  private async teardown(): Promise<void> {
     this.disposed = true;
     try {
       await this.client?.close(1000);

@@ -112,6 +112,11 @@ class GradingRun {
       files: sessionFiles(assignment, valid),
       maxMemoryMb: maxRunMb + language.sessionOverheadMb,
     });
+    // Aborting stops the run in progress too: disposing the session kills the sandbox, and grade() then rethrows
+    // the signal's reason instead of the resulting sandbox error.
+    const session = this.session;
+    const stop = () => void session.dispose().catch(() => undefined);
+    this.options.signal?.addEventListener('abort', stop, { once: true });
     try {
       let compile: CompileResult | undefined;
       if (language.compile !== undefined) {
@@ -131,7 +136,8 @@ class GradingRun {
       }
       return this.finish(started, compile, results);
     } finally {
-      await this.session.dispose();
+      this.options.signal?.removeEventListener('abort', stop);
+      await session.dispose();
     }
   }
 
@@ -341,7 +347,7 @@ export function createJudge(options: JudgeOptions): Judge {
         try {
           return await new GradingRun(options.sandbox, assignment, valid, language, gradeOptions).grade();
         } catch (error) {
-          if (gradeOptions.signal?.aborted) throw error;
+          if (gradeOptions.signal?.aborted) throw gradeOptions.signal.reason ?? error;
           if (isEdgeLabError(error) && error.code !== 'SANDBOX_FAILED') throw error; // bad input, missing image: retrying changes nothing
           lastError = error;
         }

@@ -102,8 +102,12 @@ export class RunnerClient {
     if (this.closed) return;
     this.closed = true;
     if (this.failure !== undefined) return;
+    if (this.waiters.length > 0) {
+      // A run is in flight: closing means stopping it, so the backend can kill the sandbox right away.
+      this.fail('the session was closed while a run was in progress');
+      return;
+    }
     try {
-      await this.queue.catch(() => undefined);
       const bye = this.expect((m) => m.type === 'bye', timeoutMs);
       this.send({ type: 'exit' });
       await bye;
