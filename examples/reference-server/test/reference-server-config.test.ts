@@ -108,8 +108,19 @@ describe('docs stay in step with the code', () => {
 });
 
 const serverCli = join(repo, 'packages/server/dist/cli.js');
-const built = await requireService('built server (pnpm build)', async () =>
-  existsSync(serverCli) ? { ok: true } : { ok: false, reason: `${serverCli} is missing` });
+const built =
+  (await requireService('built server (pnpm build)', async () =>
+    existsSync(serverCli) ? { ok: true } : { ok: false, reason: `${serverCli} is missing` })) &&
+  // `serve` opens the sandbox at start-up
+  (await requireService('a sandbox backend (Docker or bubblewrap)', async () => {
+    const { createSandbox } = await import('@edgelab/executor');
+    try {
+      await (await createSandbox({ backend: 'auto' })).close();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+  }));
 
 describe.skipIf(!built)('the server started with examples/reference-server/sqlite.env', () => {
   let server: ChildProcess | undefined;
