@@ -208,6 +208,8 @@ export class BwrapSandbox implements Sandbox {
       bwrapBinary(this.options),
       '--unshare-all',
       '--unshare-user',
+      // No nested user namespaces: the kernel code they expose is a classic privilege-escalation surface.
+      '--disable-userns',
       '--die-with-parent',
       '--new-session',
       '--as-pid-1',

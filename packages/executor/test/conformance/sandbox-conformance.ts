@@ -297,6 +297,20 @@ export function describeSandboxConformance(
         expect(next.stdout).toBe('print("original") session data False\n');
       });
 
+      it('cannot create namespaces (no nested user namespace, no unshare)', async () => {
+        const out = await run(
+          [
+            'import ctypes, os',
+            'libc = ctypes.CDLL(None, use_errno=True)',
+            'res = []',
+            'for flag in (0x10000000, 0x20000000, 0x40000000):  # CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET',
+            '    res.append(libc.unshare(flag))',
+            'print(res)',
+          ].join('\n'),
+        );
+        expect(out.stdout).toBe('[-1, -1, -1]\n');
+      });
+
       it('cannot kill or signal the runner', async () => {
         const out = await run('import os, signal\nfor s in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGSTOP):\n    try:\n        os.kill(1, s)\n    except OSError:\n        pass\nprint("tried")');
         expect(out.stdout).toBe('tried\n');
