@@ -74,4 +74,18 @@ describe('buildFeedbackPrompt', () => {
     expect(a.user).toContain('Hidden tests passed: 0 of 1 (their content is secret)');
     expect(a.system).toContain('Never write a corrected program');
   });
+
+  it('stays within its budget (about 11 000 characters, a 4096-token context) whatever the student submits', () => {
+    const big = makeAssignment({ statement: 'S'.repeat(20_000) });
+    const many = makeGradeResult(
+      big,
+      Array.from({ length: 10 }, (_, index) =>
+        makeTestResult({ index, name: `t${index}`, verdict: 'wrong_answer', input: 'i'.repeat(5000), expected: 'e'.repeat(5000), actual: 'a'.repeat(5000), stderr: 'x'.repeat(5000), message: 'm'.repeat(5000) }),
+      ),
+    );
+    const p = buildFeedbackPrompt(inputFor(big, many, { 'a.py': 'print(1)\n'.repeat(8000), 'b.py': 'pass\n'.repeat(8000) }));
+    expect(p.system.length + p.user.length).toBeLessThanOrEqual(12_000);
+    expect(p.user).toContain('kind="student-code" name="b.py"');
+    expect(p.user).toContain('more characters cut');
+  });
 });

@@ -37,7 +37,7 @@ describe.each([{ stream: true }, { stream: false }])('the Ollama path (stream: $
     expect(outcome).toMatchObject({ reason: 'ai', feedback: { source: 'ai', text: FAKE_DEFAULT_REPLY, model: 'phi3:mini' } });
     const chat = fake.requests.filter((r) => r.path === '/api/chat');
     expect(chat).toHaveLength(1);
-    expect(chat[0]?.json).toMatchObject({ model: 'phi3:mini', stream });
+    expect(chat[0]?.json).toMatchObject({ model: 'phi3:mini', stream, options: { num_ctx: 4096, num_predict: 400 } });
   });
 
   it.each([

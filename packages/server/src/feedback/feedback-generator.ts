@@ -72,6 +72,8 @@ export interface FeedbackGeneratorOptions {
   stream?: boolean;
   /** Max tokens the model may generate (Ollama `num_predict`); default 400. */
   maxTokens?: number;
+  /** Context window asked of the model (Ollama `num_ctx`); default 4096, which the prompt budget fits. */
+  contextTokens?: number;
   /** Sampling temperature; default 0.2. */
   temperature?: number;
   /** Called once per feedback with the outcome (logging, metrics). */
@@ -243,7 +245,11 @@ export function createFeedbackGenerator(options: FeedbackGeneratorOptions = {}):
         { role: 'system', content: prompt.system },
         { role: 'user', content: prompt.user },
       ],
-      options: { temperature: options.temperature ?? 0.2, num_predict: options.maxTokens ?? 400 },
+      options: {
+        temperature: options.temperature ?? 0.2,
+        num_predict: options.maxTokens ?? 400,
+        num_ctx: options.contextTokens ?? 4096,
+      },
     };
     try {
       if (!stream) {

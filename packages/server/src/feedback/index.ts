@@ -12,7 +12,7 @@ export { parseCompileError, parseJavaStackTrace, parsePythonTraceback, parseRunt
 export type { NestedLoop, Recursion } from './code-hints.js';
 export { findNestedLoop, findRecursion } from './code-hints.js';
 export type { FeedbackPrompt } from './feedback-prompt.js';
-export { buildFeedbackPrompt } from './feedback-prompt.js';
+export { buildFeedbackPrompt, FEEDBACK_PROMPT_LIMITS } from './feedback-prompt.js';
 export type { LeakGuardOptions, LeakGuardRemoval, LeakGuardResult } from './leak-guard.js';
 export { CODE_REMOVED_NOTE, guardFeedbackText } from './leak-guard.js';
 export type { CircuitBreaker, CircuitBreakerOptions } from './circuit-breaker.js';
