@@ -6,7 +6,7 @@ export interface DockerClient {
   ping(): Promise<unknown>;
   createContainer(options: DockerContainerCreateOptions): Promise<DockerContainer>;
   getContainer(id: string): DockerContainer;
-  getImage(name: string): { inspect(): Promise<DockerImageInspect> };
+  getImage(name: string): { inspect(): Promise<DockerImageInspect>; remove(options?: { force?: boolean }): Promise<unknown> };
   listContainers(options: { all?: boolean; filters?: string | Record<string, string[]> }): Promise<DockerContainerSummary[]>;
   /** `POST /images/create?fromSrc=-`: imports a root file system tarball as an image. */
   importImage(file: NodeJS.ReadableStream, options?: Record<string, unknown>): Promise<NodeJS.ReadableStream>;

@@ -384,6 +384,7 @@ async function importRootfs(
     return;
   }
   progress({ target, status: 'start', message: `docker import ${dir}` });
+  const previous = await withTimeout(docker.getImage(image).inspect(), 15_000, `docker image inspect ${image}`).catch(() => undefined);
   const [repo, tag] = image.split(':') as [string, string];
   const tar = spawn('tar', ['--numeric-owner', '-C', dir, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let tarError = '';
@@ -407,6 +408,10 @@ async function importRootfs(
   const code = await tarDone;
   if (code !== 0) fail(`tar of ${dir} failed while importing ${image}: ${tarError.trim()}`);
   if ((await imageStamp(docker, image)) !== stamp) fail(`docker import of ${dir} finished but ${image} is not labelled ${stamp}`);
+  if (previous) {
+    // The replaced image is now untagged: drop it unless a container still uses it (then Docker refuses; fine).
+    await withTimeout(docker.getImage(previous.Id).remove(), 30_000, `docker rmi ${previous.Id}`).catch(() => undefined);
+  }
   result.built.push(target);
   progress({ target, status: 'done', message: `${image} ready` });
 }
