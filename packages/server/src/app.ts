@@ -18,7 +18,7 @@ import { SubmitRequestSchema } from './http/api-schemas.js';
 import type { SubmitRequest } from './http/api-schemas.js';
 import { canReadSubmission, createAuthenticator, submitterIdOf } from './http/authenticator.js';
 import type { Principal } from './http/authenticator.js';
-import { cors, requestContext, securityHeaders, uiContentSecurityPolicy } from './http/http-middleware.js';
+import { cors, inlineScriptHashes, requestContext, securityHeaders, uiContentSecurityPolicy } from './http/http-middleware.js';
 import type { RequestState } from './http/http-middleware.js';
 import { HttpError } from './http/http-status.js';
 import { readJsonBody } from './http/json-body.js';
@@ -301,7 +301,7 @@ export function createApp(options: AppOptions): Koa {
     }
     if (file === 'index.html') {
       ctx.type = 'text/html; charset=utf-8';
-      ctx.set('Content-Security-Policy', uiContentSecurityPolicy(config.frameAncestors));
+      ctx.set('Content-Security-Policy', uiContentSecurityPolicy(config.frameAncestors, inlineScriptHashes(content.toString('utf8'))));
     } else {
       ctx.type = 'text/javascript; charset=utf-8';
       // Pages on allow-listed origins load the components with a plain <script type="module" src>.
@@ -311,6 +311,9 @@ export function createApp(options: AppOptions): Koa {
     ctx.body = content;
   };
   router.get('/', serveUiFile('index.html'));
+  router.get('/favicon.ico', (ctx) => {
+    ctx.status = 204;
+  });
   router.get('/edgelab.js', serveUiFile('edgelab.js'));
 
   app.use(requestContext(logger, metrics));

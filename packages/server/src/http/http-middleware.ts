@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import type { ServerMetrics } from '../metrics.js';
@@ -73,11 +73,24 @@ export interface SecurityHeadersOptions {
   frameAncestors: string;
 }
 
-/** The CSP of the reference UI page: only its own scripts, no inline script, talks only to this origin. */
-export function uiContentSecurityPolicy(frameAncestors: string): string {
+/** CSP source expressions (`'sha256-…'`) for each inline `<script>` of a page, so exactly those may run. */
+export function inlineScriptHashes(html: string): string[] {
+  const hashes: string[] = [];
+  for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+    if (/\bsrc\s*=/i.test(match[1] ?? '')) continue;
+    hashes.push(`'sha256-${createHash('sha256').update(match[2] ?? '', 'utf8').digest('base64')}'`);
+  }
+  return hashes;
+}
+
+/**
+ * The CSP of the reference UI page: its own scripts plus the inline scripts whose hashes are given (nothing else
+ * inline runs), and it talks only to this origin.
+ */
+export function uiContentSecurityPolicy(frameAncestors: string, scriptHashes: readonly string[] = []): string {
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    ["script-src 'self'", ...scriptHashes].join(' '),
     // CodeMirror and Lit inject <style> elements at run time.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
