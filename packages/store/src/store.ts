@@ -162,7 +162,10 @@ export interface SubmissionRepository {
   get(id: string): Promise<StoredSubmission | undefined>;
   /** Newest first. */
   list(options?: ListSubmissionsOptions): Promise<StoredSubmission[]>;
-  /** Test results reported so far by the current attempt, in test order (for streaming across processes). */
+  /**
+   * Test results reported so far by the current attempt, in test order (for streaming across processes). Empty
+   * once the submission is done: the result (`results.get`) then holds every test.
+   */
   getProgress(id: string): Promise<TestResult[]>;
 }
 

@@ -207,6 +207,8 @@ export function createSubmissionQueue(ctx: StoreContext): SubmissionQueue {
             feedback_at: null,
           })
           .execute();
+        // The result now holds every test; the streaming copies would only double the storage.
+        await trx.deleteFrom('submission_progress').where('submission_id', '=', lease.submissionId).execute();
         return false;
       });
       if (lost) throw await lostLease(db, lease, 'complete');

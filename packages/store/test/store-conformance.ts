@@ -349,6 +349,9 @@ export function describeStore(dialectName: string, factory: DatabaseFactory, ski
         await store.queue.progress(second, testResult(1));
         await store.queue.progress(second, testResult(0));
         expect((await store.submissions.getProgress(ids[0]!)).map((t) => t.index)).toEqual([0, 1]);
+        await store.queue.complete(second, gradeResultFor(second));
+        expect(await store.submissions.getProgress(ids[0]!)).toEqual([]);
+        expect((await store.results.get(ids[0]!))?.result.tests).toHaveLength(2);
       });
 
       it('a retryable failure requeues until maxAttempts, then ends in error with the reason', async () => {
