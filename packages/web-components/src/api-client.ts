@@ -101,8 +101,11 @@ export interface EdgeLabClient {
   getAssignment(id: string, signal?: AbortSignal): Promise<AssignmentView>;
   /** Queues a graded submission (public and hidden tests). */
   submit(request: SubmissionRequest, signal?: AbortSignal): Promise<SubmissionAccepted>;
-  /** Queues a run of the public tests only. */
-  run(request: SubmissionRequest, signal?: AbortSignal): Promise<SubmissionAccepted>;
+  /**
+   * Runs the public tests only. The server grades these synchronously and answers with the result (status `done`);
+   * a server that queues runs instead answers with an id to watch.
+   */
+  run(request: SubmissionRequest, signal?: AbortSignal): Promise<ResultView | SubmissionAccepted>;
   getResult(id: string, signal?: AbortSignal): Promise<ResultView>;
   /** Follows a result live (SSE, falling back to polling) until it is done and its feedback arrived. */
   watchResult(id: string, handlers: WatchResultHandlers): ResultWatch;
@@ -170,6 +173,7 @@ export function createEdgeLabClient(options: EdgeLabClientOptions = {}): EdgeLab
     return json as T;
   }
 
+  let runCount = 0;
   const client: EdgeLabClient = {
     server,
     async listAssignments(signal) {
@@ -190,7 +194,10 @@ export function createEdgeLabClient(options: EdgeLabClientOptions = {}): EdgeLab
       return request<SubmissionAccepted>('POST', '/submit', body, signal);
     },
     async run(body, signal) {
-      return request<SubmissionAccepted>('POST', '/run', body, signal);
+      const json = await request<Partial<ResultView>>('POST', '/run', body, signal);
+      if (!Array.isArray(json.tests)) return json as SubmissionAccepted;
+      runCount += 1;
+      return normaliseResult({ ...json, id: json.id ?? `run-${runCount}`, status: json.status ?? 'done', tests: json.tests } as ResultView);
     },
     async getResult(id, signal) {
       const json = await request<ResultView>('GET', `/results/${encodeURIComponent(id)}`, undefined, signal);

@@ -1,4 +1,4 @@
-import type { Feedback, LanguageId, Limits, TestKind, Verdict, Visibility } from '@edgelab/core';
+import type { Feedback, LanguageId, Limits, SqlResultSet, TestKind, Verdict, Visibility } from '@edgelab/core';
 
 /** One entry of `GET /assignments`: enough to browse and filter. */
 export interface AssignmentSummary {
@@ -9,17 +9,24 @@ export interface AssignmentSummary {
   languages: LanguageId[];
 }
 
-/** A test as a student may see it: public tests carry their data, hidden ones only a name and points. */
+/**
+ * A test as a student may see it (core's `PublicTestCase`, loosened): public tests carry their data, hidden ones
+ * only a name and points.
+ */
 export interface PublicTestView {
   index: number;
   name: string;
   kind?: TestKind;
   visibility: Visibility;
   points: number;
-  /** Public tests only: stdin, setup SQL or unit-test code. */
+  /** Public `io` tests: stdin. */
   input?: string;
-  /** Public tests only. */
-  expected?: string;
+  /** Public `sql` tests: setup SQL run before the query. */
+  setup?: string;
+  /** Public `unit` tests: the test code. */
+  code?: string;
+  /** Public tests: expected stdout, or the expected result set of an `sql` test. */
+  expected?: string | SqlResultSet;
 }
 
 /** What an assignment offers in one language, as the browser sees it. */
@@ -30,7 +37,7 @@ export interface PublicLanguageView {
   limits?: Partial<Limits>;
 }
 
-/** `GET /assignments/:id`, normalised by the client (languages always an array). */
+/** `GET /assignments/:id` (core's `PublicAssignment`), normalised by the client: languages always an array. */
 export interface AssignmentView {
   id: string;
   title: string;
@@ -41,6 +48,10 @@ export interface AssignmentView {
   languages: PublicLanguageView[];
   limits?: Partial<Limits>;
   tests: PublicTestView[];
+  /** How many tests are hidden, and their points together. */
+  hiddenCount?: number;
+  hiddenPoints?: number;
+  maxScore?: number;
 }
 
 /** Where a submission is in its life. */
@@ -53,7 +64,7 @@ export const SubmissionStatus = {
 /** One of {@link SubmissionStatus}. */
 export type SubmissionStatus = (typeof SubmissionStatus)[keyof typeof SubmissionStatus];
 
-/** The outcome of one test as a student may see it; `expected`/`actual` only for public tests. */
+/** The outcome of one test (core's `PublicTestResult`); `expected`/`actual` only for public tests. */
 export interface PublicTestResultView {
   index: number;
   name: string;
@@ -69,6 +80,7 @@ export interface PublicTestResultView {
   stderr?: string;
   truncated?: boolean;
   usage?: { wallMs: number; cpuMs: number; memoryKb: number };
+  timeMs?: number;
 }
 
 /** The compile step as a student may see it. */
@@ -78,21 +90,26 @@ export interface PublicCompileView {
   verdict?: Verdict;
 }
 
-/** `GET /results/:id`: a submission's state and, once done, its public result. */
+/**
+ * `GET /results/:id`: a submission's state and, once done, its public result (core's `PublicGradeResult`). Also the
+ * shape of a synchronous `POST /run` answer, which the client gives an id and status `done`.
+ */
 export interface ResultView {
   id: string;
   status: SubmissionStatus;
   assignmentId?: string;
   language?: LanguageId;
-  verdict?: Verdict;
-  score?: number;
-  maxScore?: number;
-  percent?: number;
+  verdict?: Verdict | null;
+  score?: number | null;
+  maxScore?: number | null;
+  percent?: number | null;
+  hiddenCount?: number;
+  hiddenPassed?: number;
   tests: PublicTestResultView[];
   compile?: PublicCompileView;
   feedback?: Feedback | null;
   /** Why grading failed, when `status` is `error`. */
-  message?: string;
+  error?: string;
 }
 
 /** `POST /submit` and `POST /run` answer 202 with the new submission's id. */

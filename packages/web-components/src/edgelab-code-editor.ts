@@ -1,12 +1,34 @@
 import { java } from '@codemirror/lang-java';
 import { python } from '@codemirror/lang-python';
 import { sql } from '@codemirror/lang-sql';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { tokens } from './styles.js';
+
+/**
+ * Syntax colours with at least 4.5:1 contrast on white (WCAG AA); CodeMirror's default comment and keyword colours
+ * fall short. Each colour is a custom property so a dark theme can override it.
+ */
+const accessibleHighlighting = HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.operatorKeyword, tags.definitionKeyword, tags.moduleKeyword], color: 'var(--edgelab-code-keyword, #b0212b)' },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp], color: 'var(--edgelab-code-string, #0a3069)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--edgelab-code-comment, #57606a)', fontStyle: 'italic' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--edgelab-code-number, #0550ae)' },
+  { tag: [tags.function(tags.variableName), tags.function(tags.definition(tags.variableName)), tags.definition(tags.propertyName)], color: 'var(--edgelab-code-function, #6639ba)' },
+  { tag: [tags.typeName, tags.className, tags.namespace], color: 'var(--edgelab-code-type, #8a3700)' },
+  { tag: [tags.meta, tags.annotation, tags.self], color: 'var(--edgelab-code-meta, #8a3700)' },
+  { tag: tags.invalid, color: 'var(--edgelab-code-invalid, #b0212b)' },
+]);
+
+/** An explicit tabindex lets assistive tools see the editable area as the focus target of its scroll region. */
+function contentAttributes(label: string): Extension {
+  return EditorView.contentAttributes.of({ 'aria-label': label, 'aria-multiline': 'true', tabindex: '0' });
+}
 
 function languageExtension(language: string): Extension {
   switch (language) {
@@ -35,6 +57,7 @@ export interface CodeChangeDetail {
  * @fires edgelab-code-submit - The user pressed Ctrl/Cmd+Enter.
  * @csspart editor - The box around the editor.
  * @cssprop --edgelab-editor-height - Minimum height of the editor (default 16rem).
+ * @cssprop --edgelab-code-keyword - Colour of keywords (also `-string`, `-comment`, `-number`, `-function`, `-type`, `-meta`).
  */
 @customElement('edgelab-code-editor')
 export class EdgeLabCodeEditor extends LitElement {
@@ -119,9 +142,10 @@ export class EdgeLabCodeEditor extends LitElement {
             },
           ]),
           basicSetup,
+          syntaxHighlighting(accessibleHighlighting),
           this.languageSlot.of(languageExtension(this.language)),
           this.readonlySlot.of(EditorState.readOnly.of(this.readonly)),
-          this.labelSlot.of(EditorView.contentAttributes.of({ 'aria-label': this.label })),
+          this.labelSlot.of(contentAttributes(this.label)),
           EditorView.updateListener.of((update) => {
             if (!update.docChanged) return;
             const value = update.state.doc.toString();
@@ -141,7 +165,7 @@ export class EdgeLabCodeEditor extends LitElement {
     const effects = [];
     if (changed.has('language')) effects.push(this.languageSlot.reconfigure(languageExtension(this.language)));
     if (changed.has('readonly')) effects.push(this.readonlySlot.reconfigure(EditorState.readOnly.of(this.readonly)));
-    if (changed.has('label')) effects.push(this.labelSlot.reconfigure(EditorView.contentAttributes.of({ 'aria-label': this.label })));
+    if (changed.has('label')) effects.push(this.labelSlot.reconfigure(contentAttributes(this.label)));
     const current = view.state.doc.toString();
     const changes = changed.has('value') && this.value !== current ? { from: 0, to: current.length, insert: this.value } : undefined;
     if (effects.length > 0 || changes) view.dispatch({ effects, ...(changes ? { changes } : {}) });

@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { EdgeLabApiError, createEdgeLabClient, type EdgeLabClient } from './api-client.js';
-import type { AssignmentView, PublicLanguageView } from './api-types.js';
+import type { AssignmentView, PublicLanguageView, PublicTestView, ResultView } from './api-types.js';
 import type { EdgeLabCodeEditor } from './edgelab-code-editor.js';
 import './edgelab-code-editor.js';
 import './edgelab-result.js';
@@ -115,6 +115,7 @@ export class EdgeLabProblem extends LitElement {
       }
       .examples {
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: 0.75rem;
       }
       .examples h3 {
@@ -123,8 +124,11 @@ export class EdgeLabProblem extends LitElement {
       }
       .example {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 10rem), 1fr));
         gap: 0.5rem;
+      }
+      .example > div {
+        min-width: 0;
       }
       .example h4 {
         margin: 0 0 0.2rem;
@@ -145,6 +149,7 @@ export class EdgeLabProblem extends LitElement {
       }
       .solve {
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: 0.75rem;
         min-width: 0;
       }
@@ -208,6 +213,7 @@ export class EdgeLabProblem extends LitElement {
   @state() private code = '';
   @state() private busy: 'submit' | 'run' | undefined;
   @state() private resultId = '';
+  @state() private runResult: ResultView | undefined;
   @state() private resultMode: 'submit' | 'run' = 'submit';
   @state() private retryAt = 0;
   @state() private now = Date.now();
@@ -253,6 +259,7 @@ export class EdgeLabProblem extends LitElement {
     this.loadError = undefined;
     this.actionError = undefined;
     this.resultId = '';
+    this.runResult = undefined;
     try {
       const view = await this.apiClient.getAssignment(this.assignment, abort.signal);
       if (abort.signal.aborted) return;
@@ -341,11 +348,18 @@ export class EdgeLabProblem extends LitElement {
     this.actionError = undefined;
     const request = { assignmentId: this.assignmentView.id, language: this.language, code: this.code };
     try {
-      const accepted = mode === 'submit' ? await this.apiClient.submit(request) : await this.apiClient.run(request);
+      const outcome = mode === 'submit' ? await this.apiClient.submit(request) : await this.apiClient.run(request);
       this.resultMode = mode;
-      this.resultId = accepted.id;
+      if ('tests' in outcome) {
+        // A synchronous run: the answer is already the result.
+        this.resultId = '';
+        this.runResult = outcome as ResultView;
+      } else {
+        this.runResult = undefined;
+        this.resultId = outcome.id;
+      }
       this.dispatchEvent(
-        edgelabEvent<SubmittedDetail>('edgelab-submitted', { id: accepted.id, assignmentId: request.assignmentId, language: request.language, mode }),
+        edgelabEvent<SubmittedDetail>('edgelab-submitted', { id: outcome.id, assignmentId: request.assignmentId, language: request.language, mode }),
       );
     } catch (error) {
       this.actionError = asApiError(error);
@@ -406,7 +420,7 @@ export class EdgeLabProblem extends LitElement {
             ${a.difficulty ? html`<span class="badge ${a.difficulty}">${a.difficulty}</span>` : nothing}
             ${a.tags.map((t) => html`<span class="tag">${t}</span>`)}
           </header>
-          <div class="statement" part="statement">${unsafeHTML(renderMarkdown(a.statement))}</div>
+          <div class="statement" part="statement">${unsafeHTML(renderMarkdown(withoutTitleHeading(a.statement, a.title)))}</div>
           ${this.renderExamples(a)}
         </article>
         <section class="solve" aria-label="Your solution">
@@ -432,12 +446,15 @@ export class EdgeLabProblem extends LitElement {
             <span class="kbd-hint">Ctrl+Enter runs the public tests</span>
           </div>
           <div role="status" aria-live="polite">${this.renderActionState()}</div>
-          ${this.resultId
+          ${this.busy === 'run'
+            ? html`<div class="notice info running" part="notice"><span class="spinner" aria-hidden="true"></span> Running the public tests…</div>`
+            : this.resultId || this.runResult
             ? html`<edgelab-result
                 part="result"
                 exportparts="result: result, summary, score, tests, test, diff, compile, feedback"
                 .client=${this.apiClient}
                 .submission=${this.resultId}
+                .result=${this.runResult}
                 .assignmentTests=${a.tests}
                 ?public-only=${this.resultMode === 'run'}
                 @edgelab-goto-line=${this.onGotoLine}
@@ -461,23 +478,28 @@ export class EdgeLabProblem extends LitElement {
   }
 
   private renderExamples(a: AssignmentView): TemplateResult {
-    const publicTests = a.tests.filter((t) => t.visibility === 'public' && (t.input !== undefined || t.expected !== undefined));
+    const publicTests = a.tests.filter((t) => t.visibility === 'public' && (t.input !== undefined || t.expected !== undefined || t.code !== undefined));
     const hidden = a.tests.filter((t) => t.visibility === 'hidden');
     const hiddenPoints = hidden.reduce((sum, t) => sum + t.points, 0);
     const limits = a.languages.find((l) => l.id === this.language)?.limits ?? a.limits;
     return html`<div class="examples" part="examples">
-      ${publicTests.length > 0 ? html`<h3>Examples</h3>` : nothing}
-      ${publicTests.map(
-        (t) => html`<div class="example">
-          <p class="example-name">${t.name}</p>
-          ${t.input !== undefined ? html`<div><h4>Input</h4><pre>${t.input === '' ? '(empty)' : t.input}</pre></div>` : nothing}
-          ${t.expected !== undefined ? html`<div><h4>Expected output</h4><pre>${t.expected}</pre></div>` : nothing}
-        </div>`,
-      )}
+      ${publicTests.length > 0 ? html`<h3>Public tests</h3>` : nothing}
+      ${publicTests.map((t) => this.renderExample(t))}
       <p class="meta">
         ${a.tests.length} tests: ${a.tests.length - hidden.length} public${hidden.length > 0 ? `, ${hidden.length} hidden (${hiddenPoints} points)` : ''}.
         ${limits?.timeMs ? `Time limit ${limits.timeMs / 1000} s` : ''}${limits?.memoryMb ? `, memory ${limits.memoryMb} MB.` : ''}
       </p>
+    </div>`;
+  }
+
+  private renderExample(t: PublicTestView): TemplateResult {
+    const expected = typeof t.expected === 'string' ? t.expected : t.expected ? formatResultSet(t.expected) : undefined;
+    return html`<div class="example">
+      <p class="example-name">${t.name}</p>
+      ${t.input !== undefined ? html`<div><h4>Input</h4><pre>${t.input === '' ? '(empty)' : t.input}</pre></div>` : nothing}
+      ${t.setup ? html`<div><h4>Setup</h4><pre>${t.setup}</pre></div>` : nothing}
+      ${t.code !== undefined ? html`<div><h4>Test code</h4><pre>${t.code}</pre></div>` : nothing}
+      ${expected !== undefined ? html`<div><h4>${typeof t.expected === 'string' ? 'Expected output' : 'Expected rows'}</h4><pre>${expected}</pre></div>` : nothing}
     </div>`;
   }
 
@@ -529,6 +551,20 @@ export class EdgeLabProblem extends LitElement {
       <button type="button" @click=${() => void this.load()}>Try again</button>
     </div>`;
   }
+}
+
+/** Drops a leading `# Title` that repeats the title the element already shows. */
+function withoutTitleHeading(statement: string, title: string): string {
+  const match = /^\s*#\s+(.+?)\s*#*\s*(?:\n|$)/.exec(statement);
+  return match && match[1]!.trim().toLowerCase() === title.trim().toLowerCase() ? statement.slice(match[0].length) : statement;
+}
+
+/** An SQL result set as an aligned text table. */
+function formatResultSet(set: { columns: string[]; rows: Array<Array<string | number | null>> }): string {
+  const cells = [set.columns, ...set.rows.map((row) => row.map((v) => (v === null ? 'NULL' : String(v))))];
+  const widths = set.columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]) => row.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.slice(1).map(line)].join('\n');
 }
 
 function asApiError(error: unknown): EdgeLabApiError {

@@ -39,6 +39,7 @@ export class EdgeLabResult extends LitElement {
     css`
       .result {
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: 0.9rem;
         padding: 1rem;
         border: 1px solid var(--_border);
@@ -89,6 +90,7 @@ export class EdgeLabResult extends LitElement {
         margin: 0;
         padding: 0;
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: 0.5rem;
       }
       li.test {
@@ -132,9 +134,12 @@ export class EdgeLabResult extends LitElement {
       }
       .io {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr));
         gap: 0.5rem;
         margin-top: 0.5rem;
+      }
+      .io > div {
+        min-width: 0;
       }
       .io h4,
       .diff-title {
@@ -279,7 +284,7 @@ export class EdgeLabResult extends LitElement {
         id: r.id,
         score: r.score ?? 0,
         maxScore: r.maxScore ?? 0,
-        verdict: r.verdict,
+        verdict: r.verdict ?? undefined,
         status: r.status,
       }),
     );
@@ -294,7 +299,7 @@ export class EdgeLabResult extends LitElement {
       const total = this.rows().length;
       return `Running tests: ${r.tests.length}${total > r.tests.length ? ` of ${total}` : ''} finished`;
     }
-    if (r.status === 'error') return `Grading failed${r.message ? `: ${r.message}` : ''}. This is not your fault; please try again.`;
+    if (r.status === 'error') return `Grading failed${r.error ? `: ${r.error}` : ''}. This is not your fault; please try again.`;
     const verdict = VERDICT_LABELS[r.verdict ?? ''] ?? r.verdict ?? 'Done';
     return `${verdict}: ${formatPoints(r.score ?? 0)} of ${formatPoints(r.maxScore ?? 0)} points`;
   }
@@ -357,7 +362,7 @@ export class EdgeLabResult extends LitElement {
           : html`<span class="muted" aria-hidden="true">${summary}</span>`}
         ${r.status === 'done' ? html`<div class="bar ${accepted ? 'accepted' : ''}" aria-hidden="true"><span style="width:${percent}%"></span></div>` : nothing}
       </div>
-      ${r.status === 'error' ? html`<div class="notice error" role="alert"><strong>Grading failed</strong>${r.message ?? 'The grader could not finish.'} This is not your fault; please try again.</div>` : nothing}
+      ${r.status === 'error' ? html`<div class="notice error" role="alert"><strong>Grading failed</strong>${r.error ?? 'The grader could not finish. This is not your fault; please try again.'}</div>` : nothing}
       ${compileFailed ? this.renderCompile(r.compile!.output) : nothing}
       ${rows.length > 0 && !compileFailed
         ? html`<h3 class="section">Tests</h3>

@@ -4,6 +4,7 @@
  */
 export * from './api-client.js';
 export * from './api-types.js';
+export * from './edgelab-app.js';
 export * from './compile-diagnostics.js';
 export * from './edgelab-code-editor.js';
 export * from './edgelab-problem.js';
