@@ -94,6 +94,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     workersBusy: () => pool.busy(),
     ...(sandbox === undefined ? {} : { sandbox }),
+    // Without a feedback provider no `feedback` event will come: end streams right after `result`.
+    ...(options.feedback === undefined ? { feedbackWaitMs: 0 } : {}),
     ...options.app,
   });
   const http = app.listen({ port: config.port, host: config.host });
