@@ -1,7 +1,9 @@
+import { Ollama } from 'ollama';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   CODE_REMOVED_NOTE,
   createFeedbackGenerator,
+  feedbackForResult,
   feedbackOptionsFromEnv,
   ruleBasedFeedback,
   type FeedbackGeneratorOptions,
@@ -192,6 +194,31 @@ describe('rate and cost bounds', () => {
     clock += 1000;
     expect((await g.generate(input())).reason).toBe('unreachable');
     expect(g.circuitState).toBe('open');
+  });
+});
+
+describe('per-assignment opt-out', () => {
+  it('feedbackForResult keeps the model out when the assignment says feedback.ai: false', async () => {
+    const optedOut = makeAssignment({ feedback: { ai: false } });
+    const result = makeGradeResult(optedOut, [makeTestResult({ index: 0, verdict: 'wrong_answer', expected: '6\n', actual: '5\n' })]);
+    const outcome = await feedbackForResult(generator(), { assignment: optedOut, submission: { language: 'python', code: 'print(5)' }, result });
+    expect(outcome).toMatchObject({ reason: 'opted_out', feedback: { source: 'rules' } });
+    expect(outcome.feedback.text).toContain('expected "6" but your program printed "5"');
+    const allowed = await feedbackForResult(generator(), { assignment, submission: { language: 'python', code: 'print(5)' }, result: graded });
+    expect(allowed.reason).toBe('ai');
+    expect(fake.requests.filter((r) => r.path === '/api/chat')).toHaveLength(1);
+  });
+});
+
+describe('the fake Ollama', () => {
+  it('also answers /api/generate, streamed or not, as the ollama client expects', async () => {
+    const client = new Ollama({ host: fake.url });
+    fake.script({ kind: 'reply', text: 'generated text' }, { kind: 'reply', text: 'streamed text' });
+    expect((await client.generate({ model: 'phi3', prompt: 'hi' })).response).toBe('generated text');
+    let streamed = '';
+    for await (const part of await client.generate({ model: 'phi3', prompt: 'hi', stream: true })) streamed += part.response;
+    expect(streamed).toBe('streamed text');
+    expect(fake.requests.map((r) => r.path)).toEqual(['/api/generate', '/api/generate']);
   });
 });
 
