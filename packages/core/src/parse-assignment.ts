@@ -36,7 +36,7 @@ function describeIssue(issue: Issue): string[] {
       );
     }
     case 'invalid_type': {
-      if (issue.input === undefined) return [`${at()}: Required (expected ${issue.expected})`];
+      if (issue.input === undefined) return [`${at()}: Required (expected ${typeName(issue.expected)})`];
       return [`${at()}: expected ${typeName(issue.expected)}, got ${describeValue(issue.input)}`];
     }
     case 'invalid_union': {
