@@ -228,6 +228,12 @@ describe('checkModel', () => {
     expect(await generator({ model: 'llama3' }).checkModel()).toMatchObject({ ok: false, message: expect.stringContaining('ollama pull llama3') });
     expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/tags', 'GET /api/tags']);
   });
+
+  it('says why the model cannot be used when Ollama is off or unreachable', async () => {
+    expect(await createFeedbackGenerator({}).checkModel()).toEqual({ ok: false, message: expect.stringContaining('OLLAMA_HOST is not set') });
+    const url = await closedPortUrl();
+    expect(await createFeedbackGenerator({ host: url }).checkModel()).toEqual({ ok: false, message: expect.stringContaining(`Ollama at ${url} is not reachable`) });
+  });
 });
 
 describe('feedbackOptionsFromEnv', () => {
