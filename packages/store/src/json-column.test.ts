@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { isEdgeLabError } from '@edgelab/core';
 import { fromJsonColumn, fromRequiredJsonColumn, toJsonColumn } from './json-column.js';
 
@@ -7,6 +8,14 @@ describe('JSON columns', () => {
     const value = { a: [1, 2.5, null, 'x'], b: { 'é': '日本語\n\u0000' }, c: true };
     expect(fromJsonColumn(toJsonColumn(value), 'col', 'row')).toEqual(value);
     expect(fromJsonColumn(toJsonColumn('print(1)'), 'col', 'row')).toBe('print(1)');
+  });
+
+  it('round-trips any JSON value (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(fromJsonColumn(toJsonColumn(value), 'col', 'row')).toEqual(value === null ? null : JSON.parse(JSON.stringify(value)));
+      }),
+    );
   });
 
   it('maps undefined and null to SQL NULL and back to null', () => {
