@@ -40,3 +40,4 @@ export {
 } from './judge/validate-submission.js';
 export { runVerdict, errorSummary, type VerdictWithReason } from './judge/run-verdict.js';
 export { createFakeSandbox, type FakeSandbox, type FakeSandboxOptions, type FakeRunContext } from './fake-sandbox.js';
+export { seccompFilter, DENIED_SYSCALLS_X86_64 } from './bwrap/seccomp-filter.js';

@@ -1,4 +1,5 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeLabError, type LanguageId } from '@edgelab/core';
@@ -6,6 +7,7 @@ import { findLanguage, LANGUAGES, type LanguageRegistry } from '../languages/lan
 import { RunnerClient } from '../runner/runner-client.js';
 import { runnerSource } from '../runner/runner-source.js';
 import type { RunOutcome, RunRequest, Sandbox, SandboxSession, SessionSpec } from '../sandbox.js';
+import { seccompFilter } from './seccomp-filter.js';
 import { detectCgroupMode, SessionCgroup, type CgroupMode } from './session-cgroup.js';
 
 /** Where the runtime root file systems live unless configured: `<dir>/<language>` (built by `edgelab images build`). */
@@ -30,6 +32,8 @@ export interface BwrapSandboxOptions {
   cgroups?: 'auto' | 'off';
   /** Language definitions (runtime names); default the built-in ones. */
   languages?: LanguageRegistry;
+  /** Load the seccomp deny-list (`seccomp-filter.ts`); default true where one exists (x86-64). */
+  seccomp?: boolean;
 }
 
 function bwrapBinary(options: BwrapSandboxOptions): string {
@@ -169,7 +173,10 @@ export class BwrapSandbox implements Sandbox {
         });
       }
     }
-    const session = new BwrapSession(name, this.bwrapArgv(spec.language, scratchMb), cgroup, () => this.sessions.delete(session));
+    const seccomp = this.options.seccomp === false ? null : seccompFilter();
+    const session = new BwrapSession(name, this.bwrapArgv(spec.language, scratchMb, seccomp !== null), seccomp, cgroup, () =>
+      this.sessions.delete(session),
+    );
     this.sessions.add(session);
     try {
       await session.start(spec);
@@ -189,7 +196,7 @@ export class BwrapSandbox implements Sandbox {
     return this.sessions.size;
   }
 
-  private bwrapArgv(language: LanguageId, scratchMb: number): string[] {
+  private bwrapArgv(language: LanguageId, scratchMb: number, seccomp: boolean): string[] {
     const root = this.runtimeRoot(language);
     const fs: string[] = [];
     if (root === null) {
@@ -227,6 +234,7 @@ export class BwrapSandbox implements Sandbox {
       '--tmpfs',
       '/tmp',
       ...(root === null ? ['--remount-ro', '/'] : []),
+      ...(seccomp ? ['--seccomp', String(SECCOMP_FD)] : []),
       '--chdir',
       '/tmp',
       '--clearenv',
@@ -246,10 +254,12 @@ export class BwrapSandbox implements Sandbox {
   }
 }
 
+/** The descriptor bwrap reads the seccomp program from (the fourth stdio entry of the spawned process). */
+const SECCOMP_FD = 3;
 const JOIN_CGROUP = 'for f in $EDGELAB_CGROUP_PROCS; do echo $$ > "$f" || exit 97; done; exec "$@"';
 
 class BwrapSession implements SandboxSession {
-  private child: ChildProcessWithoutNullStreams | undefined;
+  private child: ChildProcess | undefined;
   private client: RunnerClient | undefined;
   private stderr = '';
   private exited: Promise<void> = Promise.resolve();
@@ -259,18 +269,24 @@ class BwrapSession implements SandboxSession {
   constructor(
     readonly name: string,
     private readonly argv: string[],
+    private readonly seccomp: Buffer | null,
     private readonly cgroup: SessionCgroup | undefined,
     private readonly onDispose: () => void,
   ) {}
 
   async start(spec: SessionSpec): Promise<void> {
     const child = spawn('/bin/sh', ['-c', JOIN_CGROUP, 'edgelab-bwrap', ...this.argv], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: this.seccomp === null ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', EDGELAB_CGROUP_PROCS: this.cgroup?.procsFiles.join(' ') ?? '' },
     });
     this.child = child;
+    if (this.seccomp !== null) {
+      const fd = child.stdio[SECCOMP_FD] as Writable;
+      fd.on('error', () => undefined); // bwrap failing early is reported through the runner's absence
+      fd.end(this.seccomp);
+    }
     this.exited = new Promise((resolve) => child.once('close', () => resolve()));
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       if (this.stderr.length < 8192) this.stderr += chunk.toString('utf8');
     });
     child.once('exit', (code) => {
@@ -280,8 +296,8 @@ class BwrapSession implements SandboxSession {
       this.stderr += `cannot start the sandbox: ${error.message}`;
     });
     this.client = new RunnerClient({
-      input: child.stdin,
-      output: child.stdout,
+      input: child.stdin as Writable,
+      output: child.stdout as Readable,
       label: `bwrap session ${this.name}`,
       diagnostics: () => this.stderr,
     });

@@ -311,6 +311,25 @@ export function describeSandboxConformance(
         expect(out.stdout).toBe('[-1, -1, -1]\n');
       });
 
+      it('is refused the kernel interfaces graded code never needs (keyrings, eBPF, userfaultfd)', async () => {
+        const out = await run(
+          [
+            'import ctypes, platform',
+            'libc = ctypes.CDLL(None, use_errno=True)',
+            'libc.syscall.restype = ctypes.c_long',
+            'if platform.machine() != "x86_64":',
+            '    print("skip")',
+            'else:',
+            '    add_key = libc.syscall(248, b"user", b"edgelab", b"x", 1, ctypes.c_int(-2))',
+            '    keyctl = libc.syscall(250, 0, ctypes.c_int(-2), 0)  # KEYCTL_GET_KEYRING_ID of the process keyring',
+            '    bpf = libc.syscall(321, 0, None, 0)',
+            '    uffd = libc.syscall(323, 1)  # UFFD_USER_MODE_ONLY',
+            '    print([add_key, keyctl, bpf, uffd])',
+          ].join('\n'),
+        );
+        expect(['[-1, -1, -1, -1]\n', 'skip\n']).toContain(out.stdout);
+      });
+
       it('cannot kill or signal the runner', async () => {
         const out = await run('import os, signal\nfor s in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGSTOP):\n    try:\n        os.kill(1, s)\n    except OSError:\n        pass\nprint("tried")');
         expect(out.stdout).toBe('tried\n');
