@@ -36,7 +36,10 @@ export interface JudgeOptions {
 
 /** Options of one grading. */
 export interface GradeOptions {
-  /** Called as each test finishes, in test order (points before group scoring). Called again on a retry. */
+  /**
+   * Called as each test finishes, in test order (points before group scoring; called again for every test on a
+   * retry). The result holds hidden data: pass it through core's `toPublicTestResult` before it reaches a student.
+   */
   onTest?: (result: TestResult) => void;
   /** Run only public tests (a student's "run" button); hidden tests are `skipped`. */
   publicOnly?: boolean;
