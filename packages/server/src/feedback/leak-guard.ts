@@ -67,7 +67,6 @@ export function guardFeedbackText(raw: string, options: LeakGuardOptions = {}): 
   const maxCodeLines = options.maxCodeLines ?? 3;
   const minChars = options.minChars ?? 20;
   const removed: LeakGuardRemoval[] = [];
-  // eslint-disable-next-line no-control-regex
   const clean = raw.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 
   // 1. Fenced code blocks (``` or ~~~; an unterminated fence runs to the end).
