@@ -73,6 +73,11 @@ describe.skipIf(!available)('grading end to end (real server, real SQLite, real 
     expect(events.at(-1)?.data).toMatchObject({ source: 'rules', text: expect.any(String) });
     const stored = await client.get(`/results/${id}`);
     expect(stored.json.feedback).toMatchObject({ source: 'rules' });
+    // A reconnecting EventSource resumes after the last id it saw, and gets 204 (stop) once all was delivered.
+    const resumed = await readEvents(`${server.url}/results/${id}/events`, { headers: { 'last-event-id': 'test-1' } });
+    expect(resumed.map((e) => e.event)).toEqual(['test', 'test', 'result', 'feedback']);
+    expect((await client.get(`/results/${id}/events`, { 'last-event-id': 'result' })).text).toContain('event: feedback');
+    expect((await client.get(`/results/${id}/events`, { 'last-event-id': 'feedback' })).status).toBe(204);
   });
 
   it('grades every marker fixture (python io + unit, java, sql) without any response leaking hidden data', async () => {

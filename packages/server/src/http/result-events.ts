@@ -25,6 +25,16 @@ export interface ResultEventsOptions {
  */
 export function streamResultEvents(ctx: Context, options: ResultEventsOptions): void {
   const { store, events, submissionId } = options;
+  // EventSource reconnects after a stream ends, sending the last id it saw: resume after it, and answer 204
+  // (which stops reconnecting, per the SSE spec) once everything was delivered.
+  const lastEventId = ctx.get('last-event-id');
+  if (lastEventId === 'feedback') {
+    ctx.status = 204;
+    return;
+  }
+  const resumeAfterResult = lastEventId === 'result';
+  const lastTest = /^test-(\d{1,6})$/.exec(lastEventId);
+  const resumeAfterTest = lastTest === null ? -1 : Number(lastTest[1]);
   const pollMs = options.pollMs ?? 200;
   const feedbackWaitMs = options.feedbackWaitMs ?? 60_000;
   const stream = new PassThrough();
@@ -51,6 +61,7 @@ export function streamResultEvents(ctx: Context, options: ResultEventsOptions): 
   const run = async () => {
     stream.write('retry: 2000\n\n');
     const sent = new Set<number>();
+    for (let i = 0; i <= resumeAfterTest; i += 1) sent.add(i);
     for (;;) {
       if (abort.signal.aborted) return;
       const submission = await store.submissions.get(submissionId);
@@ -58,10 +69,12 @@ export function streamResultEvents(ctx: Context, options: ResultEventsOptions): 
       if (submission.status === 'done') {
         const stored = await store.results.get(submissionId);
         if (stored !== undefined) {
-          for (const test of stored.result.tests) {
-            if (!sent.has(test.index)) send('test', toPublicTestResult(test), `test-${test.index}`);
+          if (!resumeAfterResult) {
+            for (const test of stored.result.tests) {
+              if (!sent.has(test.index)) send('test', toPublicTestResult(test), `test-${test.index}`);
+            }
+            send('result', toResultResponse(submission, stored, []), 'result');
           }
-          send('result', toResultResponse(submission, stored, []), 'result');
           let feedback = stored.feedback;
           const deadline = Date.now() + feedbackWaitMs;
           while (feedback === null && Date.now() < deadline && !abort.signal.aborted) {
