@@ -10,7 +10,8 @@ const CLAIMER = fileURLToPath(new URL('./fixtures/claimer.ts', import.meta.url))
 const OPENER = fileURLToPath(new URL('./fixtures/opener.ts', import.meta.url));
 const ROOT_TSCONFIG = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url));
 const JOBS = 1000;
-const LEASE_MS = 1000;
+// Generous per-test timeouts: these fork real processes and CI runs every package's tests at once on 2 cores.
+const LEASE_MS = 2000;
 
 interface Claimer {
   child: ChildProcess;
@@ -19,6 +20,12 @@ interface Claimer {
   exited: Promise<number | null>;
 }
 
+const started: ChildProcess[] = [];
+afterAll(() => {
+  // A failed assertion must not leave worker processes behind.
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 function startClaimer(options: { url: string; schema?: string }, workerId: string, delayMs: number): Claimer {
   const child = fork(CLAIMER, [JSON.stringify({ ...options, workerId, leaseMs: LEASE_MS, delayMs })], {
     execArgv: ['--import', 'tsx'],
@@ -26,6 +33,7 @@ function startClaimer(options: { url: string; schema?: string }, workerId: strin
     env: { ...process.env, TSX_TSCONFIG_PATH: ROOT_TSCONFIG },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  started.push(child);
   const claimer: Claimer = {
     child,
     claimed: [],
@@ -52,13 +60,14 @@ function describeConcurrency(factory: DatabaseFactory, skip = false): void {
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         }),
       );
+      started.push(...children);
       const codes = await Promise.all(children.map((child) => new Promise((resolve) => child.on('exit', (code) => resolve(code)))));
       expect(codes).toEqual([0, 0, 0, 0]);
       const migrations = await factory.query<{ name: string }>(options, 'select name from kysely_migration order by name');
       expect(migrations.map((m) => m.name)).toEqual(['001_initial', '002_feedback_and_progress']);
       const versions = await factory.query<{ n: number | string }>(options, "select count(*) as n from assignment_versions where assignment_id = 'raced'");
       expect(Number(versions[0]?.n)).toBe(1);
-    });
+    }, 180_000);
 
     it(`${JOBS} jobs graded exactly once by 4 processes, one of them killed with SIGKILL while holding a lease`, async () => {
       const options = await factory.fresh();
@@ -79,17 +88,23 @@ function describeConcurrency(factory: DatabaseFactory, skip = false): void {
         await store.close();
       }
 
-      const victim = startClaimer(options, 'victim', 200);
-      const survivors = ['w1', 'w2', 'w3'].map((id) => startClaimer(options, id, 0));
-      // Kill the victim right after it reports a claim: it holds that lease and sleeps before completing.
-      const killedHolding = await new Promise<string>((resolve) => {
-        victim.child.on('message', (message: { type: string; id?: string }) => {
-          if (message.type === 'claimed' && victim.claimed.length >= 5 && message.id) {
-            victim.child.kill('SIGKILL');
-            resolve(message.id);
-          }
+      // The victim starts first and holds each lease 1 s before completing; it is killed right after reporting
+      // its third claim, so it dies holding that lease while the survivors are working.
+      const victim = startClaimer(options, 'victim', 1000);
+      const victimClaims = (count: number) =>
+        new Promise<string | undefined>((resolve) => {
+          const onMessage = () => {
+            if (victim.claimed.length >= count) resolve(victim.claimed[count - 1]);
+          };
+          victim.child.on('message', onMessage);
+          victim.child.on('exit', () => resolve(undefined));
+          onMessage();
         });
-      });
+      await victimClaims(1);
+      const survivors = ['w1', 'w2', 'w3'].map((id) => startClaimer(options, id, 0));
+      const killedHolding = await victimClaims(3);
+      victim.child.kill('SIGKILL');
+      expect(killedHolding).toBeDefined();
       expect(await victim.exited).toBeNull();
       const codesOut = await Promise.all(survivors.map((s) => s.exited));
       expect(codesOut).toEqual([0, 0, 0]);
@@ -118,11 +133,11 @@ function describeConcurrency(factory: DatabaseFactory, skip = false): void {
       expect(completions).toHaveLength(JOBS);
       expect(new Set(completions).size).toBe(JOBS);
       // The lease the victim died holding expired and another worker re-graded it on a second attempt.
-      expect(victim.completed).not.toContain(killedHolding);
+      expect(victim.completed).not.toContain(killedHolding!);
       const reclaimed = rows.find((r) => r.id === killedHolding);
       expect(Number(reclaimed?.attempts)).toBe(2);
       expect(survivors.every((s) => s.completed.length > 0)).toBe(true);
-    });
+    }, 300_000);
   });
 }
 
