@@ -9,7 +9,7 @@ export interface CreateSandboxOptions {
   backend?: SandboxChoice;
   docker?: DockerSandboxOptions;
   bwrap?: BwrapSandboxOptions;
-  /** Languages `auto` checks a backend is ready for; default `['python']`. */
+  /** Languages `auto` checks a backend is ready for (runtime image / root file system present); default all three. */
   languages?: readonly LanguageId[];
 }
 
@@ -49,7 +49,7 @@ async function tryBwrap(options: CreateSandboxOptions, languages: readonly Langu
  */
 export async function createSandbox(options: CreateSandboxOptions = {}): Promise<Sandbox> {
   const backend = options.backend ?? 'auto';
-  const languages = options.languages ?? ['python'];
+  const languages = options.languages ?? (['python', 'java', 'sql'] as const);
   if (backend === 'docker') {
     const { createDockerSandbox } = await import('./docker/docker-sandbox.js');
     return createDockerSandbox(options.docker);

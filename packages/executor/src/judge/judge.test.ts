@@ -63,6 +63,41 @@ describe('judge pipeline (fake sandbox)', () => {
     expect(sandbox.requests[0]?.command).toContain('Main.java');
   });
 
+  it('says so when the compiler itself exceeds its limit', async () => {
+    const sandbox = createFakeSandbox({
+      run: ({ request }) => (request.command[0] === 'javac' ? { exitCode: null, signal: 'SIGKILL', limitHit: 'time' } : {}),
+    });
+    const result = await createJudge({ sandbox }).grade(echo, { language: 'java', code: 'class Main {}' });
+    expect(result.verdict).toBe('compile_error');
+    expect(result.compile?.output).toMatch(/^compilation stopped: the compiler took longer than \d+ ms/);
+  });
+
+  it('gives the program the support files and the harnesses it needs, but never expected output', async () => {
+    const withSupport = parseAssignment(
+      {
+        id: 'support',
+        title: 'Support',
+        statement: 'Uses a helper.',
+        languages: { python: { support: { 'helper.py': 'X = 1' } } },
+        tests: [
+          { kind: 'io', input: 'in', expected: 'EXPECTED-OUTPUT' },
+          { kind: 'unit', code: 'assert True' },
+        ],
+      },
+      'support.json',
+    );
+    const sandbox = createFakeSandbox({ run: () => ({ stdout: 'x' }) });
+    await createJudge({ sandbox }).grade(withSupport, { language: 'python', code: 'import helper' });
+    const files = sandbox.sessions[0]!.files;
+    expect(Object.keys(files).sort()).toEqual(['edgelab_unit.py', 'helper.py', 'solution.py']);
+    const everything = JSON.stringify([sandbox.sessions, sandbox.requests]);
+    expect(everything).not.toContain('EXPECTED-OUTPUT');
+    const replaced = await createJudge({ sandbox })
+      .grade(withSupport, { language: 'python', code: { 'solution.py': 'x', 'helper.py': 'X = 2' } })
+      .catch((e: unknown) => e);
+    expect(isEdgeLabError(replaced, 'SUBMISSION_INVALID')).toBe(true);
+  });
+
   it('retries once with a fresh session after a sandbox fault', async () => {
     const sandbox = createFakeSandbox({
       run: ({ request, sessionIndex }) => {
