@@ -150,7 +150,7 @@ export function createEdgeLabClient(options: EdgeLabClientOptions = {}): EdgeLab
       }
       throw new EdgeLabApiError({
         code: 'NETWORK_ERROR',
-        message: `Cannot reach the grading server at ${server || 'this site'}. Check your connection and try again.`,
+        message: `Cannot reach the grading server at ${server || globalThis.location?.origin || 'this site'}. Check your connection and try again.`,
         status: 0,
         cause: error,
       });

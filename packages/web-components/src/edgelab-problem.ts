@@ -123,11 +123,12 @@ export class EdgeLabProblem extends LitElement {
         margin: 0.5rem 0 0;
       }
       .example {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(min(100%, 10rem), 1fr));
+        display: flex;
+        flex-wrap: wrap;
         gap: 0.5rem;
       }
       .example > div {
+        flex: 1 1 12rem;
         min-width: 0;
       }
       .example h4 {
@@ -138,7 +139,7 @@ export class EdgeLabProblem extends LitElement {
         color: var(--_muted);
       }
       .example-name {
-        grid-column: 1 / -1;
+        flex-basis: 100%;
         font-weight: 600;
         margin: 0;
       }

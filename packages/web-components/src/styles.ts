@@ -74,6 +74,9 @@ export const tokens = css`
     font-family: var(--_mono);
     font-size: 0.875em;
   }
+  pre code {
+    font-size: inherit;
+  }
   pre {
     margin: 0;
     padding: 0.6rem 0.8rem;

@@ -207,6 +207,33 @@ describe.skipIf(!hasChromium)('web components in chromium (recorded API)', () =>
     expect(await alert.innerText()).toContain('Submission not found');
   });
 
+  it('is keyboard operable: Tab reaches every control, leaves the editor, and Ctrl+Enter runs the tests', async () => {
+    server.route('POST', /^\/run$/, (_req, res) => sendJson(res, 200, { ...wrongResult, id: undefined, status: undefined }));
+    await open(`<edgelab-problem assignment="python_two_sum"></edgelab-problem>`);
+    await page.locator('edgelab-problem .cm-content').waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}:${(el.textContent ?? '').trim().slice(0, 20)}` : '';
+      });
+    const order: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await focused());
+    }
+    const index = (prefix: string) => order.findIndex((f) => f.startsWith(prefix));
+    expect(index('select#language')).toBeGreaterThanOrEqual(0);
+    expect(index('div.cm-content')).toBeGreaterThan(index('select#language'));
+    // Tab is not trapped by the editor: the next stop is the Run button, then Submit.
+    expect(order[index('div.cm-content') + 1]).toContain('Run public tests');
+    expect(order[index('div.cm-content') + 2]).toContain('Submit');
+    await page.locator('edgelab-problem .cm-content').focus();
+    await page.keyboard.press('Control+Enter');
+    await page.locator('edgelab-result .score', { hasText: '3 / 6 points' }).waitFor();
+    expect(server.requests.filter((r) => r.method === 'POST' && r.path === '/run')).toHaveLength(1);
+  });
+
   it('themes through custom properties while page styles and element styles stay apart', async () => {
     await open(`<style>button { background: rgb(255, 0, 0) !important; } .notice { color: rgb(0, 128, 0); }</style>
       <edgelab-problem assignment="python_two_sum" style="--edgelab-accent: rgb(1, 2, 3)"></edgelab-problem>

@@ -91,6 +91,13 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** Opens an assignment in a fresh document (a hash-only change would keep the previous result on screen). */
+  async function openSolve(id: string): Promise<void> {
+    await page.goto('about:blank');
+    await page.goto(`${server.url}/#/solve/${id}`);
+    await page.locator('edgelab-problem .cm-content').waitFor();
+  }
+
   /** Replaces the editor's content the way typing does: through CodeMirror, so the element hears the change. */
   async function setCode(code: string): Promise<void> {
     await page.locator('edgelab-problem .cm-content').waitFor();
@@ -143,7 +150,7 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
   });
 
   it('grades a correct python_two_sum with full marks, live', async () => {
-    await page.goto(`${server.url}/#/solve/python_two_sum`);
+    await openSolve('python_two_sum');
     await setCode(twoSum.languages.python!.solution as string);
     await page.locator('edgelab-problem button.primary', { hasText: 'Submit' }).click();
     // Tests appear as they finish; catch the grading in progress for the screenshot when it is slow enough.
@@ -167,7 +174,7 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
   });
 
   it('shows a wrong answer\'s failing public test with a diff, and hidden tests without their data', async () => {
-    await page.goto(`${server.url}/#/solve/python_two_sum`);
+    await openSolve('python_two_sum');
     const wrong = twoSum.languages.python!.wrongSolutions!.find((w) => w.name.startsWith('reuses a position'))!;
     await setCode(wrong.code as string);
     await page.locator('edgelab-problem button.primary', { hasText: 'Submit' }).click();
@@ -197,7 +204,8 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
     await page.waitForTimeout(200);
     const overflow = await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, '09-phone');
+    await page.locator('edgelab-result .summary').scrollIntoViewIfNeeded();
+    await screenshot(page, '09-phone', { fullPage: false });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -207,7 +215,7 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
     const lines = starter.split('\n');
     const broken = lines.findIndex((l) => l.includes('return false;'));
     lines[broken] = lines[broken]!.replace('return false;', 'return false');
-    await page.goto(`${server.url}/#/solve/java_palindrome`);
+    await openSolve('java_palindrome');
     await setCode(lines.join('\n'));
     await page.locator('edgelab-problem button.primary', { hasText: 'Submit' }).click();
     const compile = page.locator('edgelab-result .compile');
@@ -219,7 +227,7 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
   });
 
   it('runs only the public tests with "Run public tests"', async () => {
-    await page.goto(`${server.url}/#/solve/python_two_sum`);
+    await openSolve('python_two_sum');
     await setCode(twoSum.languages.python!.solution as string);
     await page.locator('edgelab-problem button', { hasText: 'Run public tests' }).click();
     await page.locator('edgelab-result .score').waitFor({ timeout: 120_000 });
