@@ -37,7 +37,7 @@ export function createSubmissionQueue(ctx: StoreContext): SubmissionQueue {
         lease_owner: null,
         lease_token: null,
         lease_expires_at: null,
-        error: sql<string>`coalesce(error, ${`the worker's lease expired on each of ${ctx.maxAttempts} attempts (the worker died or hung)`})`,
+        error: sql<string>`${`the lease expired on the last of ${ctx.maxAttempts} attempts (the worker died or hung)`} || coalesce(${'; earlier: '} || error, '')`,
       })
       .where('id', 'in', ids)
       .executeTakeFirst();
@@ -86,6 +86,7 @@ export function createSubmissionQueue(ctx: StoreContext): SubmissionQueue {
       })
       .where('id', '=', pick)
       .where('status', '=', status)
+      .$if(status === 'running', (q) => q.where('lease_expires_at', '<', now))
       .returningAll()
       .executeTakeFirst();
   }

@@ -377,6 +377,18 @@ export function describeStore(dialectName: string, factory: DatabaseFactory, ski
         expect((await store.submissions.get(ids[0]!))?.error).toBe('assignment cannot be graded');
       });
 
+      it('a submission whose last attempt expires after earlier failures keeps both reasons', async () => {
+        const { store, clock, ids } = await withSubmissions(1, { maxAttempts: 2 });
+        const first = (await store.queue.claim('w1', 1000))!;
+        await store.queue.fail(first, 'sandbox died', { retryable: true });
+        await store.queue.claim('w2', 1000);
+        clock.advance(1001);
+        expect(await store.queue.reclaimExpired()).toBe(1);
+        const ended = await store.submissions.get(ids[0]!);
+        expect(ended?.status).toBe('error');
+        expect(ended?.error).toBe('the lease expired on the last of 2 attempts (the worker died or hung); earlier: sandbox died');
+      });
+
       it('reclaimExpired returns expired leases to pending, and ends the ones out of attempts', async () => {
         const { store, clock, ids } = await withSubmissions(2, { maxAttempts: 1 });
         await store.queue.claim('w1', 1000);
@@ -399,7 +411,9 @@ export function describeStore(dialectName: string, factory: DatabaseFactory, ski
         expect((await store.queue.claim('w2', 1000))?.attempt).toBe(2);
         clock.advance(1001);
         expect(await store.queue.claim('w3', 1000)).toBeNull();
-        expect((await store.submissions.get(ids[0]!))?.status).toBe('error');
+        const ended = await store.submissions.get(ids[0]!);
+        expect(ended?.status).toBe('error');
+        expect(ended?.error).toMatch(/lease expired on the last of 2 attempts/);
       });
 
       it('rejects a bad workerId or lease length', async () => {
