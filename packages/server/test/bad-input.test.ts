@@ -119,3 +119,24 @@ describe('rate limit', () => {
     }
   });
 });
+
+describe('server faults', () => {
+  it('a broken database gives a 5xx with only a code and the request id, and /ready reports it', async () => {
+    const broken = await startTestApp();
+    try {
+      await broken.store.close();
+      const c = httpClient(broken.url);
+      const res = await c.get('/assignments', { 'x-request-id': 'fault-1' });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(res.json.error.requestId).toBe('fault-1');
+      expect(res.json.error.message).toContain('fault-1');
+      expect(res.text).not.toMatch(/\bat .*\.(ts|js):\d+|sqlite|\.db/i);
+      const ready = await c.get('/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.json.checks.database).toBe('unreachable');
+      expect((await c.get('/health')).status).toBe(200);
+    } finally {
+      await broken.close().catch(() => undefined);
+    }
+  });
+});
