@@ -23,6 +23,10 @@ export interface AuthConfig {
   jwtSecret?: string;
   /** RS256 public key (PEM, SPKI) for student JWTs. */
   jwtPublicKey?: string;
+  /** Required `iss` claim of JWTs, when set. */
+  jwtIssuer?: string;
+  /** Required `aud` claim of JWTs, when set. */
+  jwtAudience?: string;
 }
 
 /** Per-client token bucket for submissions and runs. */
@@ -148,7 +152,14 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env, overrides
     databaseUrl: overrides.db ?? env.EDGELAB_DATABASE_URL ?? DEFAULT_CONFIG.databaseUrl,
     sandbox,
     workers: int('workers (--workers / EDGELAB_WORKERS)', overrides.workers ?? env.EDGELAB_WORKERS, availableParallelism(), 0, 256),
-    auth: { mode: authMode, apiKeys, ...(jwtSecret ? { jwtSecret } : {}), ...(jwtPublicKey ? { jwtPublicKey } : {}) },
+    auth: {
+      mode: authMode,
+      apiKeys,
+      ...(jwtSecret ? { jwtSecret } : {}),
+      ...(jwtPublicKey ? { jwtPublicKey } : {}),
+      ...(env.EDGELAB_JWT_ISSUER ? { jwtIssuer: env.EDGELAB_JWT_ISSUER } : {}),
+      ...(env.EDGELAB_JWT_AUDIENCE ? { jwtAudience: env.EDGELAB_JWT_AUDIENCE } : {}),
+    },
     corsOrigins,
     frameAncestors,
     rateLimit: {

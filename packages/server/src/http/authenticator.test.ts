@@ -30,6 +30,15 @@ describe('createAuthenticator', () => {
     await expect(auth.authenticate({ authorization: `Bearer ${expired}` }, 'ip')).rejects.toMatchObject({ status: 401 });
     await expect(auth.authenticate({ authorization: `Bearer ${wrongKey}` }, 'ip')).rejects.toMatchObject({ status: 401 });
   });
+
+  it('checks issuer and audience when configured', async () => {
+    const auth = createAuthenticator({ mode: 'token', apiKeys: [], jwtSecret: secret, jwtIssuer: 'https://lms.example.edu', jwtAudience: 'edgelab' });
+    const key = new TextEncoder().encode(secret);
+    const good = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('amy').setIssuer('https://lms.example.edu').setAudience('edgelab').sign(key);
+    const foreign = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('amy').setIssuer('https://other.example').setAudience('edgelab').sign(key);
+    await expect(auth.authenticate({ authorization: `Bearer ${good}` }, 'ip')).resolves.toMatchObject({ userId: 'amy' });
+    await expect(auth.authenticate({ authorization: `Bearer ${foreign}` }, 'ip')).rejects.toMatchObject({ status: 401 });
+  });
 });
 
 describe('canReadSubmission', () => {

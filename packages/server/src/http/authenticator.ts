@@ -74,7 +74,11 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
         for (const candidate of candidates) {
           try {
             const key = await candidate;
-            const { payload } = await jwtVerify(token, key, { algorithms: key instanceof Uint8Array ? ['HS256'] : ['RS256'] });
+            const { payload } = await jwtVerify(token, key, {
+              algorithms: key instanceof Uint8Array ? ['HS256'] : ['RS256'],
+              ...(config.jwtIssuer === undefined ? {} : { issuer: config.jwtIssuer }),
+              ...(config.jwtAudience === undefined ? {} : { audience: config.jwtAudience }),
+            });
             if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub)) {
               throw unauthorized('the token has no usable "sub" (user id) claim');
             }
