@@ -9,6 +9,7 @@ import './edgelab-code-editor.js';
 import './edgelab-result.js';
 import { edgelabEvent, type GotoLineDetail, type SubmittedDetail } from './events.js';
 import { renderMarkdown } from './markdown.js';
+import { formatResultSets, parseResultSet } from './result-set-format.js';
 import { LANGUAGE_LABELS, tokens } from './styles.js';
 
 /** The main file of a starter: a string, or the first named file. */
@@ -494,13 +495,14 @@ export class EdgeLabProblem extends LitElement {
   }
 
   private renderExample(t: PublicTestView): TemplateResult {
-    const expected = typeof t.expected === 'string' ? t.expected : t.expected ? formatResultSet(t.expected) : undefined;
+    const rows = parseResultSet(t.expected);
+    const expected = rows ? formatResultSets(rows)[0] : typeof t.expected === 'string' ? t.expected : undefined;
     return html`<div class="example">
       <p class="example-name">${t.name}</p>
       ${t.input !== undefined ? html`<div><h4>Input</h4><pre>${t.input === '' ? '(empty)' : t.input}</pre></div>` : nothing}
       ${t.setup ? html`<div><h4>Setup</h4><pre>${t.setup}</pre></div>` : nothing}
       ${t.code !== undefined ? html`<div><h4>Test code</h4><pre>${t.code}</pre></div>` : nothing}
-      ${expected !== undefined ? html`<div><h4>${typeof t.expected === 'string' ? 'Expected output' : 'Expected rows'}</h4><pre>${expected}</pre></div>` : nothing}
+      ${expected !== undefined ? html`<div><h4>${rows ? 'Expected rows' : 'Expected output'}</h4><pre>${expected}</pre></div>` : nothing}
     </div>`;
   }
 
@@ -558,14 +560,6 @@ export class EdgeLabProblem extends LitElement {
 function withoutTitleHeading(statement: string, title: string): string {
   const match = /^\s*#\s+(.+?)\s*#*\s*(?:\n|$)/.exec(statement);
   return match && match[1]!.trim().toLowerCase() === title.trim().toLowerCase() ? statement.slice(match[0].length) : statement;
-}
-
-/** An SQL result set as an aligned text table. */
-function formatResultSet(set: { columns: string[]; rows: Array<Array<string | number | null>> }): string {
-  const cells = [set.columns, ...set.rows.map((row) => row.map((v) => (v === null ? 'NULL' : String(v))))];
-  const widths = set.columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
-  const line = (row: string[]) => row.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
-  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.slice(1).map(line)].join('\n');
 }
 
 function asApiError(error: unknown): EdgeLabApiError {

@@ -8,6 +8,7 @@ import { parseCompileOutput } from './compile-diagnostics.js';
 import { edgelabEvent, type GotoLineDetail, type GradedDetail } from './events.js';
 import { diffLines } from './line-diff.js';
 import { renderMarkdown } from './markdown.js';
+import { formatResultSets, parseResultSet } from './result-set-format.js';
 import { VERDICT_LABELS, tokens } from './styles.js';
 
 /**
@@ -437,16 +438,24 @@ export class EdgeLabResult extends LitElement {
   }
 
   private renderIo(t: PublicTestResultView): TemplateResult {
-    const hasExpected = typeof t.expected === 'string';
-    const hasActual = typeof t.actual === 'string';
+    // SQL tests report result sets as JSON: show them as tables with shared column widths.
+    const expectedRows = parseResultSet(t.expected);
+    const actualRows = parseResultSet(t.actual);
+    const [expectedTable, actualTable] =
+      expectedRows && actualRows ? formatResultSets(expectedRows, actualRows) : [expectedRows ? formatResultSets(expectedRows)[0] : undefined, actualRows ? formatResultSets(actualRows)[0] : undefined];
+    const expected = expectedTable ?? t.expected;
+    const actual = actualTable ?? t.actual;
+    const hasExpected = typeof expected === 'string';
+    const hasActual = typeof actual === 'string';
+    const sql = expectedRows !== undefined;
     return html`
       <div class="io">
-        ${t.input ? html`<div><h4>Input</h4><pre>${t.input}</pre></div>` : nothing}
-        ${hasExpected ? html`<div><h4>Expected output</h4><pre>${t.expected}</pre></div>` : nothing}
-        ${hasActual ? html`<div><h4>Your output${t.truncated ? ' (truncated)' : ''}</h4><pre>${t.actual === '' ? '(no output)' : t.actual}</pre></div>` : nothing}
+        ${t.input ? html`<div><h4>${sql ? 'Setup' : 'Input'}</h4><pre>${t.input}</pre></div>` : nothing}
+        ${hasExpected ? html`<div><h4>${sql ? 'Expected rows' : 'Expected output'}</h4><pre>${expected}</pre></div>` : nothing}
+        ${hasActual ? html`<div><h4>${sql && actualRows ? 'Your rows' : 'Your output'}${t.truncated ? ' (truncated)' : ''}</h4><pre>${actual === '' ? '(no output)' : actual}</pre></div>` : nothing}
         ${t.stderr ? html`<div><h4>Error output</h4><pre>${t.stderr}</pre></div>` : nothing}
       </div>
-      ${hasExpected && hasActual && t.verdict === 'wrong_answer' ? this.renderDiff(t.expected!, t.actual!) : nothing}
+      ${hasExpected && hasActual && t.verdict === 'wrong_answer' ? this.renderDiff(expected, actual) : nothing}
     `;
   }
 

@@ -14,3 +14,4 @@ export * from './event-stream.js';
 export * from './events.js';
 export * from './line-diff.js';
 export { renderMarkdown } from './markdown.js';
+export * from './result-set-format.js';

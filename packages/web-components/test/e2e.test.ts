@@ -226,6 +226,24 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
     await screenshot(page, '06-compile-error');
   });
 
+  it('shows an SQL query\'s wrong rows as a diff of result tables', async () => {
+    const salaries = await loadAssignment('sql_top_salaries');
+    await openSolve('sql_top_salaries');
+    // The starter returns every employee, not the top three per department.
+    await setCode(salaries.languages.sql!.starter as string);
+    await page.locator('edgelab-problem button.primary', { hasText: 'Submit' }).click();
+    await page.locator('edgelab-result .score').waitFor({ timeout: 120_000 });
+    expect(await page.locator('edgelab-result .verdict').innerText()).toContain('Wrong answer');
+    const failing = page.locator('edgelab-result li.test.fail').first();
+    expect(await failing.locator('.diff .line.actual').count()).toBeGreaterThan(0);
+    // Public examples show expected rows as a table, not "[object Object]".
+    const examples = await page.locator('edgelab-problem .examples').innerText();
+    expect(examples).toContain('department');
+    expect(examples).not.toContain('[object Object]');
+    await page.locator('edgelab-result .feedback').waitFor({ timeout: 15_000 }).catch(() => undefined);
+    await screenshot(page, '10-sql-wrong-answer');
+  });
+
   it('runs only the public tests with "Run public tests"', async () => {
     await openSolve('python_two_sum');
     await setCode(twoSum.languages.python!.solution as string);
