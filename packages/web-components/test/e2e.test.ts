@@ -171,6 +171,13 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
     ]);
     await page.locator('edgelab-result .feedback').waitFor({ timeout: 15_000 });
     await screenshot(page, '04-accepted');
+
+    // The same submission on its own page (<edgelab-result>), as a link from an LMS would open it.
+    const id = (events[0] as { detail: { id: string } }).detail.id;
+    await page.goto('about:blank');
+    await page.goto(`${server.url}/#/result/${id}`);
+    await page.locator('edgelab-result .score', { hasText: `${max} / ${max} points` }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('edgelab-result li.test.pass').count()).toBe(twoSum.tests.length);
   });
 
   it('shows a wrong answer\'s failing public test with a diff, and hidden tests without their data', async () => {
@@ -224,6 +231,7 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
     expect(await page.locator('edgelab-result .verdict').innerText()).toContain('Compile error');
     await page.locator('edgelab-result .feedback').waitFor({ timeout: 15_000 }).catch(() => undefined);
     await screenshot(page, '06-compile-error');
+    expect(await seriousAxeViolations()).toEqual([]);
   });
 
   it('shows an SQL query\'s wrong rows as a diff of result tables', async () => {
@@ -269,6 +277,7 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
       expect(await notice.innerText()).toMatch(/Too many submissions[\s\S]*try again in \d+ s/);
       expect(await submit.isDisabled()).toBe(true);
       await screenshot(page, '08-rate-limited');
+      expect(await seriousAxeViolations()).toEqual([]);
 
       const second = await browser.context.newPage();
       await second.goto(`${limited.url}/#/solve/python_two_sum`);
