@@ -1,4 +1,4 @@
-export { createApp, type AppOptions } from './app.js';
+export { createApp, type AppOptions } from './create-app.js';
 export { startServer, type StartServerOptions, type RunningServer } from './start-server.js';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions, type StopOptions } from './worker-pool.js';
 export {
