@@ -57,10 +57,15 @@ describe('public endpoints', () => {
     const doc = await client.get('/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.json.openapi).toBe('3.1.0');
+    const resolve = (schema: { $ref?: string }) => doc.json.components.schemas[(schema.$ref ?? '').replace('#/components/schemas/', '')];
     const submit = doc.json.paths['/submit'].post;
-    expect(submit.requestBody.content['application/json'].schema.required).toEqual(['assignmentId', 'language', 'code']);
+    expect(resolve(submit.requestBody.content['application/json'].schema).required).toEqual(['assignmentId', 'language', 'code']);
     expect(Object.keys(submit.responses)).toEqual(expect.arrayContaining(['202', '400', '413', '415', '429']));
-    expect(doc.json.paths['/results/{id}'].get.responses['200'].content['application/json'].schema.properties.status.enum).toEqual(['pending', 'running', 'done', 'error']);
+    const result = resolve(doc.json.paths['/results/{id}'].get.responses['200'].content['application/json'].schema);
+    expect(result.properties.status.enum).toEqual(['pending', 'running', 'done', 'error']);
+    expect(result.properties.tests.items.$ref).toBe('#/components/schemas/PublicTestResult');
+    // Every $ref points at a defined component.
+    for (const [, name] of doc.text.matchAll(/"#\/components\/schemas\/([A-Za-z]+)"/g)) expect(doc.json.components.schemas[name!]).toBeDefined();
   });
 
   it('GET /metrics renders Prometheus text with queue depth and HTTP counters', async () => {
