@@ -163,7 +163,14 @@ export class EdgeLabProblemList extends LitElement {
 
   protected override render() {
     if (this.error) {
-      const title = this.error.code === 'NETWORK_ERROR' ? 'Server unreachable' : this.error.code === 'RATE_LIMITED' ? 'Too many requests' : 'Could not load assignments';
+      const title =
+        this.error.code === 'NETWORK_ERROR'
+          ? 'Server unreachable'
+          : this.error.code === 'RATE_LIMITED'
+            ? 'Too many requests'
+            : this.error.code === 'UNAUTHORIZED' || this.error.code === 'FORBIDDEN'
+              ? 'Not signed in'
+              : 'Could not load assignments';
       return html`<div class="notice ${this.error.code === 'RATE_LIMITED' ? 'warning' : 'error'}" part="notice" role="alert">
         <strong>${title}</strong>
         <p>

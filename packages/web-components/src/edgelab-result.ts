@@ -242,6 +242,11 @@ export class EdgeLabResult extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('result')) this.maybeFireGraded();
+    // How results arrive (`events` or `polling`), for hosts and tests that need to know.
+    if ((changed as PropertyValues).has('transport')) {
+      if (this.transport) this.dataset.transport = this.transport;
+      else delete this.dataset.transport;
+    }
   }
 
   override connectedCallback(): void {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -260,6 +261,38 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
     const publicCount = twoSum.tests.filter((t) => t.visibility !== 'hidden').length;
     expect(await page.locator('edgelab-result li.test.pass').count()).toBe(publicCount);
     expect(await page.locator('edgelab-result .result').innerText()).not.toContain('Hidden test');
+  });
+
+  it('sends the page\'s token as a bearer token, including on the live result stream', async () => {
+    const secret = 'edgelab-web-components-e2e-secret-0123456789';
+    const authed = await start('authed', { EDGELAB_AUTH: 'token', EDGELAB_JWT_SECRET: secret, EDGELAB_WORKERS: '1' });
+    const b64 = (value: object | Buffer) => Buffer.from(value instanceof Buffer ? value : JSON.stringify(value)).toString('base64url');
+    const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'student-42', exp: Math.floor(Date.now() / 1000) + 600 })}`;
+    const jwt = `${unsigned}.${b64(createHmac('sha256', secret).update(unsigned).digest())}`;
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(`${authed.url}/`);
+      const alert = other.locator('edgelab-problem-list [role="alert"]');
+      await alert.waitFor();
+      expect(await alert.innerText()).toContain('Not signed in');
+
+      await other.goto(`${authed.url}/?token=${jwt}#/solve/python_two_sum`);
+      await other.locator('edgelab-problem .cm-content').waitFor();
+      await other.evaluate((text) => {
+        const problem = document.querySelector('edgelab-app')!.shadowRoot!.querySelector('edgelab-problem')!;
+        const view = problem.shadowRoot!.querySelector('edgelab-code-editor')!.editorView!;
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      }, twoSum.languages.python!.solution as string);
+      await other.locator('edgelab-problem button.primary', { hasText: 'Submit' }).click();
+      await other.locator('edgelab-result .verdict', { hasText: 'Accepted' }).waitFor({ timeout: 120_000 });
+      // EventSource cannot send headers, so the live stream went over fetch with the token.
+      expect(await other.locator('edgelab-result').getAttribute('data-transport')).toBe('events');
+      const stored = await authed.store.submissions.list();
+      expect(stored.map((s) => s.submitterId)).toEqual(['student-42']);
+    } finally {
+      await other.close();
+      await authed.close({ graceMs: 1000 });
+    }
   });
 
   it('shows the rate limit with its retry time, then "unreachable" once the server is gone', async () => {
