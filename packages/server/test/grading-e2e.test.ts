@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Assignment } from '@edgelab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResultResponseSchema, RunResponseSchema } from '../src/http/api-schemas.js';
 import { startGradingServer, ORIGINAL_ASSIGNMENTS, REPO_ASSIGNMENTS } from './support/grading-server.js';
 import type { GradingServer } from './support/grading-server.js';
 import { httpClient } from './support/http-client.js';
@@ -47,9 +48,12 @@ describe.skipIf(!available)('grading end to end (real server, real SQLite, real 
     expect(good.verdict).toBe('accepted');
     expect(good.score).toBe(good.maxScore);
     expect(good.tests).toHaveLength(assignment.tests.length);
+    // The answer matches the schema published in /openapi.json.
+    ResultResponseSchema.parse(good);
     const wrong = spec.wrongSolutions?.find((w) => w.expectVerdict === 'wrong_answer') ?? spec.wrongSolutions?.[0];
     if (wrong === undefined) throw new Error(`${id} has no wrong solution`);
     const bad = await waitDone(await submit(id, language, wrong.code));
+    ResultResponseSchema.parse(bad);
     expect(bad.status).toBe('done');
     expect(bad.score).toBeLessThan(bad.maxScore);
     // Hidden tests come back with their verdict only.
@@ -106,6 +110,7 @@ describe.skipIf(!available)('grading end to end (real server, real SQLite, real 
     const before = await server.store.queue.stats();
     const res = await client.post('/run', { assignmentId: 'fixture_shout', language: 'python', code: 'print(input().upper())\n' });
     expect(res.status, res.text).toBe(200);
+    RunResponseSchema.parse(res.json);
     const publicTests = res.json.tests.filter((t: { visibility: string }) => t.visibility === 'public');
     expect(publicTests.every((t: { verdict: string }) => t.verdict === 'accepted')).toBe(true);
     expect(res.json.tests.filter((t: { visibility: string }) => t.visibility === 'hidden').every((t: { verdict: string }) => t.verdict === 'skipped')).toBe(true);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssignmentSummarySchema, PublicAssignmentSchema, ResultResponseSchema, SubmitResponseSchema } from '../src/http/api-schemas.js';
 import { httpClient } from './support/http-client.js';
 import { assertNoMarkers } from './support/marker-assignments.js';
 import { startTestApp } from './support/test-app.js';
@@ -40,8 +41,10 @@ describe('public endpoints', () => {
     const list = await client.get('/assignments');
     expect(list.status).toBe(200);
     expect(list.json.map((a: { id: string }) => a.id).sort()).toEqual(['fixture_java_shout', 'fixture_shout', 'fixture_sql_names', 'fixture_unit']);
+    for (const summary of list.json) AssignmentSummarySchema.parse(summary);
     for (const { id } of list.json as Array<{ id: string }>) {
       const one = await client.get(`/assignments/${id}`);
+      PublicAssignmentSchema.parse(one.json);
       expect(one.status).toBe(200);
       expect(one.json.id).toBe(id);
       expect(one.text).not.toContain('"solution"');
@@ -91,11 +94,13 @@ describe('POST /submit', () => {
     expect(res.json.status).toBe('pending');
     expect(res.json.id).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     expect(res.headers.get('location')).toBe(`/results/${res.json.id}`);
+    SubmitResponseSchema.parse(res.json);
     const stored = await app.store.submissions.get(res.json.id);
     expect(stored?.code).toBe('print(input().upper())\n');
     const result = await client.get(`/results/${res.json.id}`);
     expect(result.status).toBe(200);
     expect(result.json).toMatchObject({ id: res.json.id, status: 'pending', score: null, tests: [], feedback: null });
+    ResultResponseSchema.parse(result.json);
     expect(result.headers.get('cache-control')).toBe('no-store');
   });
 
