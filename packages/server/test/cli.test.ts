@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from './support/cli-process.js';
+import { httpClient } from './support/http-client.js';
 import { markerAssignments } from './support/marker-assignments.js';
 import { sandboxAvailable } from './support/sandbox-service.js';
 import { tempDir } from './support/temp-dir.js';
@@ -92,5 +93,22 @@ describe.skipIf(!available)('edgelab grade and check with the real sandbox', () 
     expect(failing.stdout).toMatch(/FAIL\s+fixture_broken\s+python\s+reference/);
     expect(failing.stdout).toMatch(/FAIL\s+fixture_broken\s+python\s+wrong: actually right/);
     expect(failing.stdout).toContain('2 of 4 checks FAILED');
+  });
+
+  it('serve: reports invalid assignment files clearly and keeps serving the valid ones; SIGTERM exits 0', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const folder = join(dir.path, 'serve-mixed');
+    await mkdir(folder);
+    await writeFile(join(folder, 'shout.json'), JSON.stringify(markerAssignments().assignments[0]));
+    await writeFile(join(folder, 'broken.json'), '{ "id": "broken", "title": "x", ');
+    const server = spawnCli(['serve', '--port', '0', '--assignments', folder, '--db', join(folder, 'edgelab.db'), '--workers', '1'], { EDGELAB_FEEDBACK: 'off' });
+    try {
+      const client = httpClient(await server.url);
+      expect(server.stderr()).toMatch(/skipped invalid assignment: \S*broken\.json:1:\d+: invalid JSON/);
+      expect((await client.get('/assignments')).json.map((a: { id: string }) => a.id)).toEqual(['fixture_shout']);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect((await server.exited).code).toBe(0);
   });
 });
