@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EdgeLabError } from '@edgelab/core';
 import { createJudge, createSandbox } from '@edgelab/executor';
 import type { Sandbox } from '@edgelab/executor';
 import { createStore } from '@edgelab/store';
@@ -99,10 +100,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...options.app,
   });
   const http = app.listen({ port: config.port, host: config.host });
-  await new Promise<void>((resolve, reject) => {
-    http.once('listening', resolve);
-    http.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('listening', resolve);
+      http.once('error', reject);
+    });
+  } catch (cause) {
+    if (ownsSandbox) await sandbox?.close();
+    if (ownsStore) await store.close();
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'needs privileges' : `failed (${code ?? 'error'})`;
+    throw new EdgeLabError({
+      code: 'CONFIG_INVALID',
+      message: `listening on ${config.host}:${config.port} ${why}; pick another --port / EDGELAB_PORT or --host`,
+      cause,
+    });
+  }
   // Long SSE streams set their own socket timeout; keep-alive sockets of idle clients should not pin shutdown.
   http.keepAliveTimeout = 5000;
   await pool.start();

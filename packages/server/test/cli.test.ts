@@ -111,4 +111,19 @@ describe.skipIf(!available)('edgelab grade and check with the real sandbox', () 
     }
     expect((await server.exited).code).toBe(0);
   });
+
+  it('serve: a port in use is a one-line configuration error, exit 2', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as import('node:net').AddressInfo;
+    try {
+      const { code, stderr } = await run(['serve', '--port', String(port), '--db', join(dir.path, 'busy.db'), '--assignments', dir.path, '--workers', '0'], { EDGELAB_FEEDBACK: 'off' });
+      expect(code, stderr).toBe(2);
+      expect(stderr).toContain(`listening on 127.0.0.1:${port} is in use`);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      blocker.close();
+    }
+  });
 });
