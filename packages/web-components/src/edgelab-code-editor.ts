@@ -2,6 +2,7 @@ import { java } from '@codemirror/lang-java';
 import { python } from '@codemirror/lang-python';
 import { sql } from '@codemirror/lang-sql';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
@@ -115,6 +116,23 @@ export class EdgeLabCodeEditor extends LitElement {
     return this.view;
   }
 
+  /**
+   * Marks lines of the code (e.g. compile errors): underlined, with a gutter marker and the message on hover.
+   * An empty list clears them. Lines are 1-based; out-of-range lines are clamped.
+   */
+  markLines(marks: ReadonlyArray<{ line: number; column?: number; message: string }>): void {
+    const view = this.view;
+    if (!view) return;
+    const doc = view.state.doc;
+    const diagnostics: Diagnostic[] = marks.map((m) => {
+      const line = doc.line(Math.min(Math.max(1, m.line), doc.lines));
+      const from = Math.min(line.from + Math.max(0, (m.column ?? 1) - 1), line.to);
+      const indent = line.text.length - line.text.trimStart().length;
+      return { from: m.column ? from : line.from + indent, to: line.to, severity: 'error', message: m.message || 'error' };
+    });
+    view.dispatch(setDiagnostics(view.state, diagnostics));
+  }
+
   /** Moves keyboard focus into the editor. */
   override focus(): void {
     this.view?.focus();
@@ -143,6 +161,7 @@ export class EdgeLabCodeEditor extends LitElement {
           ]),
           basicSetup,
           syntaxHighlighting(accessibleHighlighting),
+          lintGutter(),
           this.languageSlot.of(languageExtension(this.language)),
           this.readonlySlot.of(EditorState.readOnly.of(this.readonly)),
           this.labelSlot.of(contentAttributes(this.label)),

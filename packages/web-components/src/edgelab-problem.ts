@@ -7,7 +7,9 @@ import type { AssignmentView, PublicLanguageView, PublicTestView, ResultView } f
 import type { EdgeLabCodeEditor } from './edgelab-code-editor.js';
 import './edgelab-code-editor.js';
 import './edgelab-result.js';
-import { edgelabEvent, type GotoLineDetail, type SubmittedDetail } from './events.js';
+import { parseCompileOutput } from './compile-diagnostics.js';
+import type { EdgeLabResult } from './edgelab-result.js';
+import { edgelabEvent, type GotoLineDetail, type GradedDetail, type SubmittedDetail } from './events.js';
 import { renderMarkdown } from './markdown.js';
 import { formatResultSets, parseResultSet } from './result-set-format.js';
 import { LANGUAGE_LABELS, tokens } from './styles.js';
@@ -348,6 +350,7 @@ export class EdgeLabProblem extends LitElement {
     this.flushDraft();
     this.busy = mode;
     this.actionError = undefined;
+    this.editor?.markLines([]);
     const request = { assignmentId: this.assignmentView.id, language: this.language, code: this.code };
     try {
       const outcome = mode === 'submit' ? await this.apiClient.submit(request) : await this.apiClient.run(request);
@@ -392,6 +395,13 @@ export class EdgeLabProblem extends LitElement {
   private stopTick(): void {
     if (this.tick !== undefined) clearInterval(this.tick);
     this.tick = undefined;
+  }
+
+  /** Marks compile-error lines in the editor, so the student sees them where they type. */
+  private onGraded(event: CustomEvent<GradedDetail>): void {
+    const result = (event.target as EdgeLabResult | null)?.result;
+    const compile = result?.compile;
+    this.editor?.markLines(compile && !compile.ok ? parseCompileOutput(compile.output) : []);
   }
 
   private onGotoLine(event: CustomEvent<GotoLineDetail>): void {
@@ -460,6 +470,7 @@ export class EdgeLabProblem extends LitElement {
                 .assignmentTests=${a.tests}
                 ?public-only=${this.resultMode === 'run'}
                 @edgelab-goto-line=${this.onGotoLine}
+                @edgelab-graded=${this.onGraded}
               ></edgelab-result>`
             : nothing}
         </section>

@@ -191,6 +191,10 @@ describe.skipIf(!hasChromium)('web components in chromium (recorded API)', () =>
     const compile = page.locator('edgelab-result .compile');
     await compile.waitFor();
     expect(await compile.innerText()).toContain("Line 3 (Main.java): ';' expected");
+    // The line is marked in the editor too: underlined, with a gutter marker.
+    await page.locator('edgelab-problem .cm-lint-marker-error').waitFor();
+    // Line 3 of the Java starter is the closing brace of main.
+    expect((await page.locator('edgelab-problem .cm-lintRange-error').innerText()).trim()).toBe('}');
     await compile.locator('button.line-link').click();
     const activeLine = await page.locator('edgelab-problem .cm-lineNumbers .cm-activeLineGutter').innerText();
     expect(activeLine.trim()).toBe('3');
