@@ -101,6 +101,9 @@ describe.skipIf(!available)('grading end to end (real server, real SQLite, real 
       if (full) expect(result.score, JSON.stringify(result)).toBe(result.maxScore);
       else expect(result.score).toBeLessThan(result.maxScore);
     }
+    const compileError = await waitDone(await submit('fixture_java_shout', 'java', 'public class Main {\n  public static void main(String[] a) {\n    int x = 1\n  }\n}\n'));
+    expect(compileError).toMatchObject({ status: 'done', verdict: 'compile_error', score: 0, compile: { ok: false } });
+    expect(compileError.compile.output).toMatch(/Main\.java:3/);
     // Stored full results do hold the markers: the checks above would catch a leak, they are not vacuous.
     const stored = await server.store.results.get(ids[0] as string);
     expect(JSON.stringify(stored?.result).toLowerCase()).toContain(server.fixtures.markers[0]);
