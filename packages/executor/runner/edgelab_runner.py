@@ -16,7 +16,6 @@ import resource
 import select
 import shutil
 import signal
-import stat
 import sys
 import time
 
@@ -190,57 +189,82 @@ def kill_leftovers():
         time.sleep(0.005)
 
 
-def make_writable_and_remove(path):
-    def onerror(func, p, _exc):
-        try:
-            os.chmod(os.path.dirname(p) or ".", 0o700)
-            os.chmod(p, 0o700)
-        except OSError:
-            pass
-        try:
-            if os.path.isdir(p) and not os.path.islink(p):
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                os.unlink(p)
-        except OSError:
-            pass
-
+def clear_directory(path):
+    """Empties `path` whatever the student left in it: any depth (no recursion, no long paths: it walks with
+    chdir), any permissions (the owner may always chmod), symlinks never followed. Bounded, so it always ends."""
     try:
-        st = os.lstat(path)
-    except FileNotFoundError:
+        os.chdir(path)
+    except OSError:
         return
-    if stat.S_ISDIR(st.st_mode):
-        for root, dirs, _files in os.walk(path):
-            for d in dirs:
-                try:
-                    os.chmod(os.path.join(root, d), 0o700, follow_symlinks=False)
-                except (OSError, NotImplementedError):
-                    pass
-        try:
-            os.chmod(path, 0o700)
-        except OSError:
-            pass
-        shutil.rmtree(path, onerror=onerror)
-    else:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+    names = []  # the directories we descended into, innermost last
+    budget = 5_000_000
+    skip = set()  # (depth, name) of directories that would not go away: never descend into them again
+    try:
+        while budget > 0:
+            budget -= 1
+            try:
+                os.chmod(".", 0o700)
+            except OSError:
+                pass
+            descended = False
+            try:
+                with os.scandir(".") as entries:
+                    for entry in entries:
+                        try:
+                            if entry.is_dir(follow_symlinks=False):
+                                if (len(names), entry.name) in skip:
+                                    continue
+                                try:
+                                    os.chmod(entry.name, 0o700)  # a directory without x cannot be entered
+                                except OSError:
+                                    pass
+                                os.chdir(entry.name)
+                                names.append(entry.name)
+                                descended = True
+                                break
+                            os.unlink(entry.name)
+                        except OSError:
+                            if entry.is_dir(follow_symlinks=False) and not descended:
+                                skip.add((len(names), entry.name))
+            except OSError:
+                pass
+            if descended:
+                continue
+            if not names:
+                return
+            name = names.pop()
+            os.chdir("..")
+            try:
+                os.rmdir(name)
+            except OSError:
+                skip.add((len(names), name))
+    finally:
+        os.chdir("/")
 
 
 def wipe_writable_places():
     """Removes everything in the scratch directory and other writable places, so nothing passes between runs."""
     for base in [SCRATCH] + EXTRA_WIPE:
+        if os.path.isdir(base):
+            clear_directory(base)
+
+
+def walk_files(top, max_depth=32):
+    """(relative path, absolute path) of regular files under `top`, iteratively and at most `max_depth` deep."""
+    stack = [("", 0)]
+    while stack:
+        rel, depth = stack.pop()
         try:
-            names = os.listdir(base)
+            with os.scandir(os.path.join(top, rel)) as entries:
+                for entry in entries:
+                    child = os.path.join(rel, entry.name) if rel else entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if depth < max_depth:
+                            stack.append((child, depth + 1))
+                    elif entry.is_file(follow_symlinks=False):
+                        yield child, entry.path
         except OSError:
             continue
-        try:
-            os.chmod(base, os.stat(base).st_mode | stat.S_IWUSR | stat.S_IXUSR)
-        except OSError:
-            pass
-        for name in names:
-            make_writable_and_remove(os.path.join(base, name))
 
 
 def safe_relpath(rel):
@@ -258,21 +282,22 @@ def write_files(workdir, files):
             f.write(data)
 
 
-def read_tree(workdir):
+def read_tree(workdir, limit=64 * 1024 * 1024):
+    """The files a run left in its working directory (for keepOutputs), up to `limit` bytes in total."""
     out = {}
-    for root, _dirs, files in os.walk(workdir):
-        for name in files:
-            path = os.path.join(root, name)
-            rel = os.path.relpath(path, workdir)
-            if rel.startswith(".tmp/") or rel == ".tmp":
-                continue
-            try:
-                if os.path.islink(path):
-                    continue
-                with open(path, "rb") as f:
-                    out[rel] = f.read()
-            except OSError:
-                pass
+    total = 0
+    for rel, path in walk_files(workdir):
+        if rel == ".tmp" or rel.startswith(".tmp/"):
+            continue
+        try:
+            with open(path, "rb") as f:
+                data = f.read(limit - total + 1)
+        except OSError:
+            continue
+        total += len(data)
+        if total > limit:
+            raise ValueError("the run left more than %d MB of files to keep" % (limit // (1024 * 1024)))
+        out[rel] = data
     return out
 
 
@@ -392,7 +417,12 @@ class Session:
         finally:
             kill_leftovers()
         if keep and result["exitCode"] == 0:
-            after = read_tree(workdir)
+            try:
+                after = read_tree(workdir)
+            except ValueError as exc:  # a run that leaves too much behind is stopped like an output flood
+                after = {}
+                result["limitHit"] = result["limitHit"] or "output"
+                result["stderr"] = b64e(b64d(result["stderr"]) + ("\nedgelab: %s\n" % exc).encode())
             for rel, data in after.items():
                 if before is None or before.get(rel) != data:
                     self.kept[rel] = data

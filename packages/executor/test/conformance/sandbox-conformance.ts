@@ -188,6 +188,26 @@ export function describeSandboxConformance(
         expect(next.stdout).toBe(`${8 * 1048576}\n`);
       });
 
+      it('survives a directory tree too deep for recursion or paths, and wipes it', async () => {
+        const deep = await run(
+          [
+            'import os',
+            'os.chdir(os.environ.get("TMPDIR", "/tmp"))',
+            'for i in range(3000):',
+            '    os.mkdir("d"); os.chdir("d")',
+            '    if i % 500 == 0:',
+            '        open("f", "w").write("x"); os.symlink("/", "root"); os.mkdir("locked"); os.chmod("locked", 0)',
+            'os.chmod(".", 0)',
+            'print("deep")',
+          ].join('\n'),
+          { timeMs: 5000, wallMs: 10000 },
+        );
+        expect(deep.stdout).toBe('deep\n');
+        // Nothing of it is left anywhere under the scratch root: only this run's own fresh directory.
+        const next = await run('import os\nfound = [d for d, _, _ in os.walk(os.path.dirname(os.getcwd())) if "/d/d" in d]\nprint(len(found), os.listdir(os.environ.get("TMPDIR", "/tmp")))');
+        expect(next.stdout).toBe('0 []\n');
+      });
+
       it('cannot write outside the scratch space', async () => {
         const out = await run(
           [
@@ -235,7 +255,7 @@ export function describeSandboxConformance(
             'import os, sys',
             `needle = ${JSON.stringify(secret)}.encode()`,
             'found = []',
-            'roots = [os.getcwd(), "/tmp", "/dev/shm", "/var/tmp", "/home", "/root", os.environ.get("HOME", "/tmp")]',
+            'roots = [os.getcwd(), os.path.dirname(os.getcwd()), "/tmp", "/dev/shm", "/var/tmp", "/home", "/root", os.environ.get("HOME", "/tmp")]',
             'for root in roots:',
             '    for d, _, files in os.walk(root):',
             '        for f in files:',
@@ -254,12 +274,13 @@ export function describeSandboxConformance(
         const daemon = await run(
           [
             'import os, time',
+            'beat = os.path.join(os.path.dirname(os.getcwd()), "heartbeat")  # the scratch root, outside the run directory',
             'if os.fork() == 0:',
             '    os.setsid()',
             '    if os.fork() == 0:',
             '        while True:',
             '            try:',
-            '                open("/tmp/heartbeat", "a").write("x")',
+            '                open(beat, "a").write("x")',
             '            except OSError:',
             '                pass',
             '            time.sleep(0.01)',
@@ -268,7 +289,7 @@ export function describeSandboxConformance(
           ].join('\n'),
         );
         expect(daemon.stdout).toBe('parent done\n');
-        const next = await run(`import os, time; time.sleep(0.1); ${LIST_PROCS.replace('import os; ', '')}; print(os.path.exists("/tmp/heartbeat"))`);
+        const next = await run(`import os, time; time.sleep(0.1); ${LIST_PROCS.replace('import os; ', '')}; print(os.path.exists(os.path.join(os.path.dirname(os.getcwd()), "heartbeat")))`);
         const [procs, heartbeat] = next.stdout.trim().split('\n');
         expect(JSON.parse(procs!)).toHaveLength(2);
         expect(heartbeat).toBe('False');
