@@ -40,6 +40,12 @@ describe.skipIf(!available)('grading end to end (real server, real SQLite, real 
     throw new Error(`submission ${id} not graded in time`);
   };
 
+  it('GET /ready reports the database and the sandbox backend', async () => {
+    const res = await client.get('/ready');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.checks).toEqual({ database: 'ok', sandbox: expect.stringMatching(/^ok \((docker|bwrap)\)$/) });
+  });
+
   it.each(ORIGINAL_ASSIGNMENTS)('%s: the reference solution scores full marks, a wrong one does not', async (id) => {
     const assignment = JSON.parse(await readFile(join(REPO_ASSIGNMENTS, `${id}.json`), 'utf8')) as Assignment;
     const [language, spec] = Object.entries(assignment.languages)[0] as [string, NonNullable<Assignment['languages']['python']>];
