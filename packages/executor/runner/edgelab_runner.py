@@ -426,11 +426,13 @@ class Session:
             for rel, data in after.items():
                 if before is None or before.get(rel) != data:
                     self.kept[rel] = data
-        wipe_writable_places()
         result["type"] = "result"
         if "id" in req:
             result["id"] = req["id"]
         send(result)
+        # Wiped after answering (the host is comparing meanwhile) but before the next message is read: the next
+        # run still starts from an empty scratch.
+        wipe_writable_places()
 
     def _execute(self, req, workdir, env):
         time_ms = int(req["timeMs"])
