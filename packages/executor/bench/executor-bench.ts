@@ -9,7 +9,8 @@
  * All four in one run, so the ratios compare like with like on this machine at this moment.
  *
  * Run: `pnpm --filter @edgelab/executor bench` (root: `pnpm bench`). Needs root (chroot), Docker with the EdgeLab
- * images and the root file systems (`pnpm edgelab images build --offline`). `EDGELAB_BENCH_REPS` (default 3).
+ * images and the root file systems (`pnpm edgelab images build --offline`). `EDGELAB_BENCH_REPS` overrides the
+ * repetitions (default 5 for Python, 3 for Java).
  * `--json` prints the results as JSON too.
  */
 import { spawn } from 'node:child_process';
@@ -25,7 +26,8 @@ import { python } from '../src/languages/python.js';
 import type { RunRequest, Sandbox } from '../src/sandbox.js';
 
 const TESTS = 20;
-const REPS = Number(process.env.EDGELAB_BENCH_REPS ?? 3);
+/** Repetitions per language (Python runs are cheap, so more of them); `EDGELAB_BENCH_REPS` overrides both. */
+const REPS_OVERRIDE = process.env.EDGELAB_BENCH_REPS ? Number(process.env.EDGELAB_BENCH_REPS) : undefined;
 const LIMITS: Limits = { timeMs: 2000, memoryMb: 256, outputKb: 64 };
 
 // ---- the submission: two sum, 20 io tests ------------------------------------------------------------------
@@ -114,6 +116,7 @@ function check(what: string, actual: string, expected: string): void {
 
 interface Case {
   language: LanguageId;
+  reps: number;
   definition: LanguageDefinition;
   files: Record<string, string>;
   tests: IoTest[];
@@ -128,32 +131,50 @@ function progress(message: string): void {
 
 // ---- (a) the original design ---------------------------------------------------------------------------------
 
-async function original(c: Case): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'edgelab-bench-orig-'));
-  chmodSync(dir, 0o777); // the image runs as a non-root user: it must read (and for javac write) the mount
-  try {
-    for (const [name, content] of Object.entries(c.files)) writeFileSync(join(dir, name), content, { mode: 0o644 });
-    const docker = (write: boolean, argv: string[]) => [
+/** The original design's per-test `docker run`s, over a directory mounted into every container. */
+class OriginalDesign {
+  readonly dir = mkdtempSync(join(tmpdir(), 'edgelab-bench-orig-'));
+  readonly times: number[] = [];
+  compileMs = 0;
+
+  constructor(private readonly c: Case) {
+    chmodSync(this.dir, 0o777); // the image runs as a non-root user: it must read (and for javac write) the mount
+    for (const [name, content] of Object.entries(c.files)) writeFileSync(join(this.dir, name), content, { mode: 0o644 });
+  }
+
+  private docker(write: boolean, argv: string[]): string[] {
+    return [
       'run', '--rm', '-i', '--network', 'none', '-m', '256m', '--memory-swap', '256m', '--cpus', '1', '--pids-limit', '64',
-      '-v', `${dir}:/code:${write ? 'rw' : 'ro'}`, '-w', '/code', runtimeImageName(c.language), ...argv,
+      '-v', `${this.dir}:/code:${write ? 'rw' : 'ro'}`, '-w', '/code', runtimeImageName(this.c.language), ...argv,
     ];
-    let compileMs = 0;
-    if (c.language === 'java') {
-      const compiled = await run('docker', docker(true, ['javac', 'Main.java']));
-      if (compiled.code !== 0) throw new Error(`original javac failed: ${compiled.stderr}`);
-      compileMs = compiled.ms;
+  }
+
+  /** Java: one `docker run` to compile, paid once per submission. */
+  async compile(): Promise<void> {
+    if (this.c.language !== 'java') return;
+    const compiled = await run('docker', this.docker(true, ['javac', 'Main.java']));
+    if (compiled.code !== 0) throw new Error(`original javac failed: ${compiled.stderr}`);
+    this.compileMs = compiled.ms;
+  }
+
+  /** Runs tests `from` to `to` (exclusive), one `docker run` each. */
+  async runTests(from: number, to: number): Promise<void> {
+    const argv = this.c.language === 'java' ? ['java', '-cp', '/code', 'Main'] : ['python3', 'solution.py'];
+    for (let k = from; k < to; k++) {
+      const test = this.c.tests[k]!;
+      const r = await run('docker', this.docker(false, argv), test.input);
+      check(`original ${this.c.language} test ${k}`, r.stdout, test.expected);
+      this.times.push(r.ms);
     }
-    const argv = c.language === 'java' ? ['java', '-cp', '/code', 'Main'] : ['python3', 'solution.py'];
-    const times: number[] = [];
-    for (const [k, test] of c.tests.entries()) {
-      const r = await run('docker', docker(false, argv), test.input);
-      check(`original ${c.language} test ${k}`, r.stdout, test.expected);
-      times.push(r.ms);
-    }
-    // The compile is paid once per submission: spread it over the tests like every other variant.
-    return median(times) + compileMs / c.tests.length;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  }
+
+  /** Per-test ms: the median `docker run` plus the compile spread over the tests like every other variant. */
+  perTestMs(): number {
+    return median(this.times) + this.compileMs / this.c.tests.length;
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -185,16 +206,6 @@ async function gradeWith(sandbox: Sandbox, c: Case): Promise<number> {
     await session.dispose();
   }
   return (performance.now() - started) / c.tests.length;
-}
-
-async function edgelab(sandbox: Sandbox, c: Case, settle: () => Promise<void>): Promise<number> {
-  await gradeWith(sandbox, c); // warm-up: page cache, pool, JIT of the host side
-  const perTest: number[] = [];
-  for (let rep = 0; rep < REPS; rep++) {
-    await settle();
-    perTest.push(await gradeWith(sandbox, c));
-  }
-  return median(perTest);
 }
 
 // ---- (d) the bare floor --------------------------------------------------------------------------------------
@@ -246,15 +257,6 @@ async function bareOnce(root: string, c: Case): Promise<number> {
   return (performance.now() - started) / c.tests.length;
 }
 
-async function bare(c: Case): Promise<number> {
-  return withBareRoot(c.language, async (root) => {
-    await bareOnce(root, c);
-    const perTest: number[] = [];
-    for (let rep = 0; rep < REPS; rep++) perTest.push(await bareOnce(root, c));
-    return median(perTest);
-  });
-}
-
 // ---- main ----------------------------------------------------------------------------------------------------
 
 async function sessionOpenTimes(): Promise<{ coldMs: number; warmMs: number }> {
@@ -265,7 +267,7 @@ async function sessionOpenTimes(): Promise<{ coldMs: number; warmMs: number }> {
   const warmTimes: number[] = [];
   try {
     await (await warm.openSession(spec)).dispose(); // fills the pool
-    for (let rep = 0; rep < REPS; rep++) {
+    for (let rep = 0; rep < 3; rep++) {
       let t = performance.now();
       const a = await cold.openSession(spec);
       coldTimes.push(performance.now() - t);
@@ -295,8 +297,8 @@ async function main(): Promise<void> {
   }
   const tests = makeTests();
   const cases: Case[] = [
-    { language: 'python', definition: python, files: { 'solution.py': PYTHON_SOLUTION }, tests },
-    { language: 'java', definition: java, files: { 'Main.java': JAVA_SOLUTION }, tests },
+    { language: 'python', reps: REPS_OVERRIDE ?? 5, definition: python, files: { 'solution.py': PYTHON_SOLUTION }, tests },
+    { language: 'java', reps: REPS_OVERRIDE ?? 3, definition: java, files: { 'Main.java': JAVA_SOLUTION }, tests },
   ];
   const started = performance.now();
   const results: Results = {};
@@ -310,19 +312,36 @@ async function main(): Promise<void> {
   } catch (error) {
     progress(`bwrap backend not loadable: ${(error as Error).message}`);
   }
-  const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 1000));
   try {
     for (const c of cases) {
-      const row: Record<string, number | null> = {};
-      progress(`${c.language}: bare floor`);
-      row.bare = await bare(c);
-      progress(`${c.language}: EdgeLab docker`);
-      row.docker = await edgelab(docker, c, settle);
-      progress(`${c.language}: EdgeLab bwrap`);
-      row.bwrap = bwrap ? await edgelab(bwrap, c, async () => {}) : null;
-      progress(`${c.language}: original docker run per test`);
-      row.original = await original(c);
-      results[c.language] = row;
+      // The machine is shared: the variants take turns within every repetition, so load swings hit all of them.
+      const perTest: Record<'bare' | 'docker' | 'bwrap', number[]> = { bare: [], docker: [], bwrap: [] };
+      const orig = new OriginalDesign(c);
+      try {
+        await withBareRoot(c.language, async (root) => {
+          progress(`${c.language}: warm-up`);
+          await bareOnce(root, c);
+          await gradeWith(docker, c);
+          if (bwrap) await gradeWith(bwrap, c);
+          await orig.compile();
+          const reps = c.reps;
+          for (let rep = 0; rep < reps; rep++) {
+            progress(`${c.language}: repetition ${rep + 1}/${reps}`);
+            perTest.bare.push(await bareOnce(root, c));
+            perTest.docker.push(await gradeWith(docker, c));
+            if (bwrap) perTest.bwrap.push(await gradeWith(bwrap, c));
+            await orig.runTests(Math.floor((rep * TESTS) / reps), Math.floor(((rep + 1) * TESTS) / reps));
+          }
+        });
+        results[c.language] = {
+          original: orig.perTestMs(),
+          docker: median(perTest.docker),
+          bwrap: bwrap ? median(perTest.bwrap) : null,
+          bare: median(perTest.bare),
+        };
+      } finally {
+        orig.dispose();
+      }
     }
   } finally {
     await docker.close();
@@ -332,7 +351,7 @@ async function main(): Promise<void> {
   const open = await sessionOpenTimes();
 
   const lines = [
-    `EdgeLab executor bench: ${TESTS} io tests per submission, per-test ms (whole submission incl. session and compile / ${TESTS}), median of ${REPS} reps (original: median docker run + compile/${TESTS})`,
+    `EdgeLab executor bench: ${TESTS} io tests per submission, per-test ms (whole submission incl. session and compile / ${TESTS}), median of interleaved reps (python ${cases[0]!.reps}, java ${cases[1]!.reps}) (original: median of its ${TESTS} docker runs + compile/${TESTS})`,
     '',
     '| language | original docker run | EdgeLab docker | EdgeLab bwrap | bare | original/docker | docker/bare | bwrap/bare |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -345,7 +364,7 @@ async function main(): Promise<void> {
     `Targets: original/docker >= 10x; docker/bare <= 1.5x (python); bwrap/bare <= 1.15x (python). Total ${((performance.now() - started) / 1000).toFixed(0)} s.`,
   ];
   console.log(lines.join('\n'));
-  if (process.argv.includes('--json')) console.log(JSON.stringify({ tests: TESTS, reps: REPS, perTestMs: results, sessionOpen: open }, null, 2));
+  if (process.argv.includes('--json')) console.log(JSON.stringify({ tests: TESTS, reps: Object.fromEntries(cases.map((c) => [c.language, c.reps])), perTestMs: results, sessionOpen: open }, null, 2));
 }
 
 await main();

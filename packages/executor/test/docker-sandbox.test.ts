@@ -55,6 +55,14 @@ describe.skipIf(!available)('DockerSandbox (Docker-specific behaviour)', () => {
   beforeAll(async () => {
     sandbox = await createDockerSandbox({ poolSize: 0 });
   });
+  /** Opens a session and returns it with its container's id (earlier containers may still be being removed). */
+  const openTracked = async (spec: Parameters<DockerSandbox['openSession']>[0]) => {
+    const before = new Set(sandbox.liveContainerIds);
+    const session = await sandbox.openSession(spec);
+    const id = sandbox.liveContainerIds.find((c) => !before.has(c));
+    if (!id) throw new Error('no new container');
+    return { session, id };
+  };
   afterAll(async () => {
     await sandbox?.close();
     rmSync(scratch, { recursive: true, force: true });
@@ -71,10 +79,9 @@ describe.skipIf(!available)('DockerSandbox (Docker-specific behaviour)', () => {
   });
 
   it('creates every container with the isolation options and limits, as Docker reports them', async () => {
-    const session = await sandbox.openSession({ ...python('pass', 200), scratchMb: 32 });
+    const { session, id } = await openTracked({ ...python('pass', 200), scratchMb: 32 });
     try {
-      const [id] = sandbox.liveContainerIds;
-      const info = JSON.parse(await docker('inspect', id!))[0];
+      const info = JSON.parse(await docker('inspect', id))[0];
       const host = info.HostConfig;
       expect(host.NetworkMode).toBe('none');
       expect(host.ReadonlyRootfs).toBe(true);
@@ -134,14 +141,13 @@ describe.skipIf(!available)('DockerSandbox (Docker-specific behaviour)', () => {
     }
   });
 
-  it('removes the container on dispose, and dispose twice is safe', async () => {
-    const session = await sandbox.openSession(python('print(1)'));
-    const [id] = sandbox.liveContainerIds;
-    expect(await exists(id!)).toBe(true);
+  it('removes the container after dispose (in the background), and dispose twice is safe', async () => {
+    const { session, id } = await openTracked(python('print(1)'));
+    expect(await exists(id)).toBe(true);
     await session.dispose();
     await session.dispose();
-    expect(await exists(id!)).toBe(false);
-    expect(sandbox.liveContainerIds).toEqual([]);
+    await expect.poll(() => exists(id), { timeout: 30_000 }).toBe(false);
+    expect(sandbox.liveContainerIds).not.toContain(id);
     await expect(session.run({ command: ['true'], limits })).rejects.toThrow(/after dispose/);
   });
 
@@ -160,22 +166,21 @@ describe.skipIf(!available)('DockerSandbox (Docker-specific behaviour)', () => {
   });
 
   it('fails with SANDBOX_FAILED (never a verdict) when the container dies mid-run', async () => {
-    const session = await sandbox.openSession(python('import time\ntime.sleep(20)'));
-    const [id] = sandbox.liveContainerIds;
+    const { session, id } = await openTracked(python('import time\ntime.sleep(20)'));
     try {
       const run = session.run({ command: ['python3', 'solution.py'], limits: { ...limits, timeMs: 20_000 } });
       await new Promise((resolve) => setTimeout(resolve, 500));
-      await docker('kill', id!);
+      await docker('kill', id);
       const error = await run.then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(isEdgeLabError(error, 'SANDBOX_FAILED')).toBe(true);
-      expect((error as Error).message).toContain(id!.slice(0, 12));
+      expect((error as Error).message).toContain(id.slice(0, 12));
     } finally {
       await session.dispose();
     }
-    expect(await exists(id!)).toBe(false);
+    await expect.poll(() => exists(id), { timeout: 30_000 }).toBe(false);
   });
 
   it('compiles and runs Java in the noexec scratch, handing class files on with keepOutputs', async () => {
@@ -198,14 +203,17 @@ describe.skipIf(!available)('DockerSandbox (Docker-specific behaviour)', () => {
   it('keeps warm containers in a pool and removes them on close', async () => {
     const pooled = await createDockerSandbox({ poolSize: 1, reapOnStart: false });
     const session = await pooled.openSession(python('print(2)'));
+    const [firstId] = pooled.liveContainerIds;
     await session.dispose();
-    await expect.poll(() => pooled.liveContainerIds.length, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => pooled.liveContainerIds.length === 1 && !pooled.liveContainerIds.includes(firstId!), { timeout: 20_000 })
+      .toBe(true);
     const [warmId] = pooled.liveContainerIds;
     const reused = await pooled.openSession(python('print(input())'));
     expect(pooled.liveContainerIds).toContain(warmId);
     expect((await reused.run({ command: ['python3', 'solution.py'], stdin: 'warm\n', limits })).stdout).toBe('warm\n');
     await reused.dispose();
-    expect(await exists(warmId!)).toBe(false);
+    await expect.poll(() => exists(warmId!), { timeout: 30_000 }).toBe(false);
     await pooled.close();
     expect(pooled.liveContainerIds).toEqual([]);
   });
