@@ -200,6 +200,10 @@ export class EdgeLabResult extends LitElement {
       .muted {
         color: var(--_muted);
       }
+      .transport-note {
+        margin: 0;
+        font-size: 0.8rem;
+      }
       h3.section {
         margin: 0;
         font-size: 1rem;
@@ -376,8 +380,8 @@ export class EdgeLabResult extends LitElement {
               ${rows.map((row) => this.renderTest(row, hiddenRank.get(row.index)))}
             </ol>`
         : nothing}
-      ${r.feedback ? this.renderFeedback(r.feedback.text, r.feedback.source) : terminal && r.status === 'done' ? nothing : nothing}
-      ${this.transport === 'polling' && !terminal ? html`<p class="muted" style="margin:0;font-size:0.8rem">Live updates unavailable; checking every second.</p>` : nothing}
+      ${r.feedback ? this.renderFeedback(r.feedback.text, r.feedback.source) : nothing}
+      ${this.transport === 'polling' && !terminal ? html`<p class="muted transport-note">Live updates unavailable; checking every second.</p>` : nothing}
     `;
   }
 
