@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { EdgeLabError, parseAssignment } from '@edgelab/core';
 import type { Assignment, GradeResult } from '@edgelab/core';
+import { createFakeSandbox, createJudge } from '@edgelab/executor';
 import { createStore } from '@edgelab/store';
 import type { Store } from '@edgelab/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,6 +75,23 @@ describe('createWorkerPool', () => {
     expect((await store.submissions.get(id))?.attempts).toBe(2);
     expect(metrics.render({})).toContain('edgelab_sandbox_errors_total{code="SANDBOX_FAILED"} 1');
     expect(metrics.render({})).toContain('edgelab_verdicts_total{verdict="accepted"} 1');
+  });
+
+  it('with the real judge: a sandbox that dies twice (the judge retries once, then throws) is requeued and graded on the next attempt', async () => {
+    const sandbox = createFakeSandbox({
+      run: ({ sessionIndex, request }) => {
+        if (sessionIndex < 2) throw new EdgeLabError({ code: 'SANDBOX_FAILED', message: 'runner died' });
+        return { stdout: (request.stdin ?? '').toUpperCase() };
+      },
+    });
+    const pool = createWorkerPool({ store, judge: createJudge({ sandbox }), concurrency: 1, leaseMs: 2000, pollMs: 20 });
+    const { id } = await submitOne();
+    await pool.start();
+    await until(async () => (await store.submissions.get(id))?.status === 'done', 'done');
+    await pool.stop();
+    expect((await store.submissions.get(id))?.attempts).toBe(2);
+    expect((await store.results.get(id))?.result).toMatchObject({ verdict: 'accepted', score: 4 });
+    expect(sandbox.openSessions).toBe(0);
   });
 
   it('ends in status error after the last attempt, and the public result hides the internal reason', async () => {
