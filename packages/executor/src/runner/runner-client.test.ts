@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isEdgeLabError } from '@edgelab/core';
 import { RunnerClient } from './runner-client.js';
@@ -7,14 +10,18 @@ import { runnerCommand } from './runner-source.js';
 // The runner outside any sandbox, in its own private scratch directory, running only trusted test programs:
 // this checks the protocol and the runner's bookkeeping; isolation is the sandbox suites' job.
 const started: ChildProcessWithoutNullStreams[] = [];
+const scratchDirs: string[] = [];
 function startRunner(): { client: RunnerClient; child: ChildProcessWithoutNullStreams } {
-  const [cmd, ...args] = runnerCommand();
+  const scratchDir = mkdtempSync(join(tmpdir(), 'edgelab-runner-test-'));
+  scratchDirs.push(scratchDir);
+  const [cmd, ...args] = runnerCommand({ scratchDir });
   const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   started.push(child);
   return { client: new RunnerClient({ input: child.stdin, output: child.stdout, label: 'test runner' }), child };
 }
 afterEach(() => {
   for (const child of started.splice(0)) child.kill('SIGKILL');
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const limits = { timeMs: 2000, memoryMb: 256, outputKb: 64 };
