@@ -31,7 +31,9 @@ describe('SessionCgroup', () => {
   it.runIf(isRoot)('detects the layout', () => {
     expect(detectCgroupMode(fakeRoot('v2'))).toBe('v2');
     expect(detectCgroupMode(fakeRoot('v1'))).toBe('v1');
-    expect(detectCgroupMode(mkdtempSync(join(tmpdir(), 'edgelab-none-')))).toBe('none');
+    const empty = mkdtempSync(join(tmpdir(), 'edgelab-none-'));
+    roots.push(empty);
+    expect(detectCgroupMode(empty)).toBe('none');
   });
 
   it('writes v2 limits: memory without swap, pids and one CPU', async () => {
