@@ -110,9 +110,16 @@ export function createApp(options: AppOptions): Koa {
   app.silent = true;
   const router = new Router();
 
-  const principalOf = async (ctx: AppContext): Promise<Principal> => {
+  const principalOf = async (ctx: AppContext, options: { allowQueryToken?: boolean } = {}): Promise<Principal> => {
     if (ctx.state.principal === undefined) {
-      ctx.state.principal = await authenticator.authenticate(ctx.headers, ctx.ip);
+      let headers = ctx.headers;
+      const queryToken = ctx.query.access_token;
+      // Browsers' EventSource cannot send headers: the event stream alone also takes `?access_token=`.
+      // Access logs record the path without the query string, so the token is not written to them.
+      if (options.allowQueryToken === true && headers.authorization === undefined && typeof queryToken === 'string') {
+        headers = { ...headers, authorization: `Bearer ${queryToken}` };
+      }
+      ctx.state.principal = await authenticator.authenticate(headers, ctx.ip);
     }
     return ctx.state.principal;
   };
@@ -281,6 +288,7 @@ export function createApp(options: AppOptions): Koa {
   });
 
   router.get('/results/:id/events', async (ctx) => {
+    await principalOf(ctx as AppContext, { allowQueryToken: true });
     const submission = await loadReadableSubmission(ctx as AppContext, ctx.params.id ?? '');
     streamResultEvents(ctx, {
       store,

@@ -44,6 +44,14 @@ describe('EDGELAB_AUTH=token', () => {
     expect(forbidden.json.error.code).toBe('FORBIDDEN');
     expect((await client.get(`/results/${id}/events`, bearer(bob))).status).toBe(403);
     expect((await client.get(`/results/${id}`, bearer(adminKey))).status).toBe(200);
+    // EventSource cannot send headers: the event stream (and only it) takes ?access_token=.
+    expect((await client.get(`/results/${id}/events?access_token=${encodeURIComponent(bob)}`)).status).toBe(403);
+    expect((await client.get(`/results/${id}/events?access_token=garbage`)).status).toBe(401);
+    expect((await client.get(`/results/${id}?access_token=${encodeURIComponent(alice)}`)).status).toBe(401);
+    const stream = await fetch(`${app.url}/results/${id}/events?access_token=${encodeURIComponent(alice)}`);
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    await stream.body?.cancel();
   });
 
   it('lets an lms key submit and read on behalf of a user given in X-EdgeLab-User', async () => {
