@@ -10,6 +10,12 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 ARG PNPM_VERSION=9.15.9
+# better-sqlite3 compiles from source when its prebuilt binary cannot be downloaded (from GitHub); node-gyp then
+# uses the headers the Node image ships in /usr/local/include/node instead of downloading them.
+ENV npm_config_nodedir=/usr/local
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
 # Behind a TLS-intercepting proxy: its CA certificates in deploy/ca-certificates/*.crt (see the README there).
 COPY deploy/ca-certificates/ /tmp/extra-ca/
 RUN cat /tmp/extra-ca/*.crt > /usr/local/share/edgelab-extra-ca.pem 2>/dev/null || : > /usr/local/share/edgelab-extra-ca.pem
@@ -29,6 +35,8 @@ COPY examples/reference-server/package.json examples/reference-server/
 RUN pnpm install --frozen-lockfile
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages packages
+# The executor's build ships the runtime Dockerfiles (images/) in its dist/.
+COPY images images
 RUN pnpm build \
  && pnpm --filter @edgelab/server deploy --prod /out
 

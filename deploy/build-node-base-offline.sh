@@ -47,6 +47,14 @@ mkdir -p "$root/usr/local/lib/node_modules"
 cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
+# headers, so that native modules (better-sqlite3) compile without downloading them (npm_config_nodedir=/usr/local)
+node_prefix="$(dirname "$(dirname "$(readlink -f "$node_bin")")")"
+if [ -f "$node_prefix/include/node/node.h" ]; then
+  mkdir -p "$root/usr/local/include"
+  cp -a "$node_prefix/include/node" "$root/usr/local/include/node"
+else
+  log "warning: no Node headers at $node_prefix/include/node; native modules will try to download them"
+fi
 missing="$(chroot "$root" /usr/bin/ldd /usr/local/bin/node | grep 'not found' || true)"
 [ -z "$missing" ] || { log "node needs libraries the base lacks: $missing"; exit 1; }
 : >"$root/etc/resolv.conf"
