@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EdgeLabError } from '@edgelab/core';
+import { EdgeLabError, isEdgeLabError } from '@edgelab/core';
 import { createJudge, createSandbox } from '@edgelab/executor';
 import type { Sandbox } from '@edgelab/executor';
 import { createStore } from '@edgelab/store';
@@ -66,18 +66,30 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       for (const line of outcome.errors) logger.error({ problem: line }, 'invalid assignment file skipped');
       logger.info({ loaded: outcome.loaded.length, unchanged: outcome.unchanged.length, dir: config.assignmentsDir }, 'assignments loaded');
     }
-    sandbox = options.sandbox ?? (options.judge === undefined ? await createSandbox({ backend: config.sandbox }) : undefined);
+    if (options.sandbox !== undefined || options.judge === undefined) {
+      try {
+        sandbox = options.sandbox ?? (await createSandbox({ backend: config.sandbox }));
+      } catch (error) {
+        // An API-only process (workers elsewhere) can serve without a sandbox; only /run needs one there.
+        const sandboxFault = isEdgeLabError(error) && error.code.startsWith('SANDBOX_');
+        if (config.workers > 0 || !sandboxFault) throw error;
+        logger.warn({ err: error }, 'no sandbox: API only, POST /run answers 503');
+      }
+    }
   } catch (error) {
     if (ownsStore) await store.close();
     throw error;
   }
   const ownsSandbox = options.sandbox === undefined && sandbox !== undefined;
-  const judge: GradingJudge = options.judge ?? createJudge({ sandbox: sandbox as Sandbox });
+  const judge: GradingJudge | undefined = options.judge ?? (sandbox === undefined ? undefined : createJudge({ sandbox }));
+  const workerJudge: GradingJudge = judge ?? {
+    grade: () => Promise.reject(new EdgeLabError({ code: 'SANDBOX_UNAVAILABLE', message: 'this process has no sandbox' })),
+  };
   const events = createGradingEvents();
   const metrics = createServerMetrics();
   const pool = createWorkerPool({
     store,
-    judge,
+    judge: workerJudge,
     concurrency: config.workers,
     leaseMs: config.leaseMs,
     events,
@@ -89,7 +101,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const app = createApp({
     store,
     config,
-    judge,
+    ...(judge === undefined ? {} : { judge }),
     events,
     metrics,
     logger,

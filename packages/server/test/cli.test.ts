@@ -35,6 +35,32 @@ describe('edgelab CLI errors', () => {
     }
   });
 
+  it('serve without any usable sandbox: refuses to start with workers, runs API-only with --workers 0', async () => {
+    // No bubblewrap on PATH (the CLI itself is started by absolute path).
+    const env = { PATH: '/nonexistent', EDGELAB_FEEDBACK: 'off' };
+    const { mkdir } = await import('node:fs/promises');
+    const folder = join(dir.path, 'nosandbox');
+    await mkdir(folder);
+    await writeFile(join(folder, 'shout.json'), JSON.stringify(markerAssignments().assignments[0]));
+    const args = ['--db', join(folder, 'edgelab.db'), '--assignments', folder, '--sandbox', 'bwrap', '--port', '0'];
+    const refused = await run(['serve', '--workers', '1', ...args], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^edgelab: .*bwrap/m);
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    const apiOnly = spawnCli(['serve', '--workers', '0', ...args], env);
+    try {
+      const client = httpClient(await apiOnly.url);
+      expect((await client.get('/health')).status).toBe(200);
+      const res = await client.post('/run', { assignmentId: 'fixture_shout', language: 'python', code: 'print(1)' });
+      expect(res.status).toBe(503);
+      expect(res.json.error.code).toBe('SANDBOX_UNAVAILABLE');
+      expect((await client.post('/submit', { assignmentId: 'fixture_shout', language: 'python', code: 'print(1)' })).status).toBe(202);
+    } finally {
+      apiOnly.child.kill('SIGTERM');
+    }
+    expect((await apiOnly.exited).code).toBe(0);
+  });
+
   it('grade: a missing assignment is a clear error', async () => {
     const { code, stderr } = await run(['grade', 'no_such_assignment', 'x.py', '--assignments', dir.path]);
     expect(code).toBe(1);
