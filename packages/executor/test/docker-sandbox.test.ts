@@ -13,7 +13,7 @@ import {
   reapStaleContainers,
   type DockerSandbox,
 } from '../src/docker/index.js';
-import { runtimeImageName } from '../src/images/runtime-images.js';
+import { IMAGE_STAMP_LABEL, runtimeImageName } from '../src/images/runtime-images.js';
 import type { RunLimits } from '../src/sandbox.js';
 import { describeSandboxConformance } from './conformance/sandbox-conformance.js';
 
@@ -278,6 +278,30 @@ describe.skipIf(!available)('DockerSandbox (Docker-specific behaviour)', () => {
       expect(await exists(young)).toBe(true);
     } finally {
       await docker('rm', '-f', young).catch(() => undefined);
+    }
+  });
+
+  it('refuses an image built from an older Dockerfile, naming the rebuild command', async () => {
+    const tag = `edgelab-test/python:outdated-${process.pid}`;
+    const context = mkdtempSync(join(scratch, 'outdated-'));
+    writeFileSync(join(context, 'Dockerfile'), `FROM ${runtimeImageName('python')}\nLABEL ${IMAGE_STAMP_LABEL}=0000000000000000\n`);
+    await docker('build', '-q', '-t', tag, context);
+    try {
+      const stale = await createDockerSandbox({ images: { python: tag }, reapOnStart: false, poolSize: 0 });
+      const error = await stale.ensureReady('python').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isEdgeLabError(error, 'SANDBOX_IMAGE_MISSING'), String(error)).toBe(true);
+      expect((error as Error).message).toContain(`${tag} on`);
+      expect((error as Error).message).toContain('outdated');
+      expect((error as Error).message).toContain('pnpm edgelab images build --offline');
+      await stale.close();
+      // The images built from the current Dockerfiles pass the same check.
+      await expect(sandbox.ensureReady('python')).resolves.toBeUndefined();
+      await expect(sandbox.ensureReady('java')).resolves.toBeUndefined();
+    } finally {
+      await docker('rmi', tag).catch(() => undefined);
     }
   });
 

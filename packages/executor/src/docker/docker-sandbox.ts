@@ -1,6 +1,6 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { EdgeLabError, type LanguageId } from '@edgelab/core';
-import { runtimeImageName } from '../images/runtime-images.js';
+import { IMAGE_STAMP_LABEL, readRuntimeRecipe, runtimeImageName } from '../images/runtime-images.js';
 import { RunnerClient } from '../runner/runner-client.js';
 import { runnerCommand } from '../runner/runner-source.js';
 import type { RunOutcome, RunRequest, Sandbox, SandboxSession, SessionSpec } from '../sandbox.js';
@@ -10,6 +10,7 @@ import {
   type DockerClient,
   type DockerConnectionOptions,
   type DockerContainer,
+  type DockerImageInspect,
 } from './docker-client.js';
 import { dockerStatus, dockerUnavailable, imageMissing, toSandboxError } from './docker-errors.js';
 import { SCRATCH_DIR, currentOwner, sandboxContainerOptions } from './container-options.js';
@@ -48,6 +49,20 @@ interface WarmContainer {
   stderrTail: () => string;
 }
 
+const stamps = new Map<LanguageId, string | undefined>();
+
+/** The stamp the language's Dockerfile gives now, or undefined when the Dockerfiles cannot be found. */
+function currentStamp(language: LanguageId): string | undefined {
+  if (!stamps.has(language)) {
+    try {
+      stamps.set(language, readRuntimeRecipe(language).stamp);
+    } catch {
+      stamps.set(language, undefined);
+    }
+  }
+  return stamps.get(language);
+}
+
 let uidCounter = Math.floor(Math.random() * 40_000);
 
 /**
@@ -82,11 +97,24 @@ export class DockerSandbox implements Sandbox {
       throw error instanceof EdgeLabError ? dockerUnavailable(this.endpoint, error) : toSandboxError(error, 'ping', this.context());
     }
     const image = this.imageFor(language);
+    let info: DockerImageInspect;
     try {
-      await withTimeout(this.docker.getImage(image).inspect(), this.callTimeout(), `docker image inspect ${image}`);
+      info = await withTimeout(this.docker.getImage(image).inspect(), this.callTimeout(), `docker image inspect ${image}`);
     } catch (error) {
       if (dockerStatus(error) === 404) throw imageMissing(image, this.endpoint, error);
       throw toSandboxError(error, `inspecting image ${image}`, this.context(image));
+    }
+    // An image built by `buildImages` carries the stamp of the Dockerfile it came from: refuse a stale one with a
+    // clear message rather than failing mid-grade (e.g. a runtime lacking what the current runner needs).
+    const built = info.Config?.Labels?.[IMAGE_STAMP_LABEL];
+    const wanted = built === undefined ? undefined : currentStamp(language);
+    if (built !== undefined && wanted !== undefined && built !== wanted) {
+      throw new EdgeLabError({
+        code: 'SANDBOX_IMAGE_MISSING',
+        message:
+          `the runtime image ${image} on ${this.endpoint} is outdated (built from recipe ${built}, the Dockerfile ` +
+          `now gives ${wanted}): rebuild it with \`pnpm edgelab images build --offline\``,
+      });
     }
   }
 
