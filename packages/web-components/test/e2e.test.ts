@@ -9,6 +9,7 @@ import { defaultFeedbackProvider, loadServerConfig, startServer, type RunningSer
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireService } from '../../../test-support/services.js';
+import { assignmentList, twoSum as recordedTwoSum, wrongResult as recordedResult } from './fixtures/api-responses.js';
 import { AXE_PATH, elementsBundle, launchBrowser, probeChromium, type TestBrowser } from './support/browser.js';
 import { screenshot } from './support/screenshots.js';
 
@@ -134,6 +135,44 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
         .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
     });
   }
+
+  it('answers in the shapes the component tests replay (the recorded fixtures have not drifted)', async () => {
+    /** Every key of `recorded` exists in `real` with the same JSON type, recursively through the first array item. */
+    const sameShape = (recorded: unknown, real: unknown, path: string): string[] => {
+      const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+      if (recorded === null || real === null) return [];
+      if (kind(recorded) !== kind(real)) return [`${path}: ${kind(recorded)} recorded, ${kind(real)} served`];
+      if (Array.isArray(recorded)) return recorded.length > 0 && (real as unknown[]).length > 0 ? sameShape(recorded[0], (real as unknown[])[0], `${path}[0]`) : [];
+      if (kind(recorded) !== 'object') return [];
+      return Object.entries(recorded as Record<string, unknown>).flatMap(([key, value]) =>
+        key in (real as Record<string, unknown>) ? sameShape(value, (real as Record<string, unknown>)[key], `${path}.${key}`) : value === undefined ? [] : [`${path}.${key}: not served`],
+      );
+    };
+    const get = async (path: string) => (await fetch(`${server.url}${path}`)).json() as Promise<unknown>;
+    expect(sameShape(assignmentList, await get('/assignments'), 'assignments')).toEqual([]);
+    // The recorded assignment also offers Java; the real one only Python: compare the Python entry's shape.
+    const { tests: recordedTests, languages: recordedLanguages, ...recordedAssignment } = recordedTwoSum;
+    const realAssignment = (await get('/assignments/python_two_sum')) as { tests: unknown[]; languages: Record<string, unknown> };
+    expect(sameShape(recordedAssignment, realAssignment, 'assignment')).toEqual([]);
+    expect(sameShape(recordedLanguages.python, realAssignment.languages.python, 'assignment.languages.python')).toEqual([]);
+    expect(sameShape(recordedTests[0], realAssignment.tests[0], 'assignment.tests[public]')).toEqual([]);
+    expect(sameShape(recordedTests[3], realAssignment.tests.at(-1), 'assignment.tests[hidden]')).toEqual([]);
+
+    const wrong = twoSum.languages.python!.wrongSolutions!.find((w) => w.name.startsWith('reuses a position'))!;
+    const submitted = (await (
+      await fetch(`${server.url}/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ assignmentId: 'python_two_sum', language: 'python', code: wrong.code }) })
+    ).json()) as { id: string };
+    let real: { status: string; tests: Array<{ visibility: string; verdict: string }> } | undefined;
+    for (let i = 0; i < 600 && real?.status !== 'done'; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      real = (await get(`/results/${submitted.id}`)) as typeof real;
+    }
+    const { tests: resultTests, feedback: _feedback, ...recordedTop } = recordedResult;
+    expect(sameShape(recordedTop, real, 'result')).toEqual([]);
+    const realFailing = real!.tests.find((t) => t.visibility === 'public' && t.verdict === 'wrong_answer');
+    expect(sameShape(resultTests[1], realFailing, 'result.tests[failing public]')).toEqual([]);
+    expect(sameShape(resultTests[3], real!.tests.find((t) => t.visibility === 'hidden'), 'result.tests[hidden]')).toEqual([]);
+  });
 
   it('lists the server\'s assignments and opens one', async () => {
     const files = (await readdir(ASSIGNMENTS)).filter((f) => f.endsWith('.json'));
