@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -322,6 +323,34 @@ describe.skipIf(!available)('DockerSandbox (Docker-specific behaviour)', () => {
 });
 
 describe('DockerSandbox without a reachable engine', () => {
+  it('never hangs on an engine that accepts connections but does not answer: every call has a timeout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgelab-hung-'));
+    const socketPath = join(dir, 'docker.sock');
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => sockets.add(socket)); // reads requests, never answers
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const sandbox = await createDockerSandbox({ dockerHost: `unix://${socketPath}`, callTimeoutMs: 300 });
+      const ready = await sandbox.ensureReady('python').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isEdgeLabError(ready, 'SANDBOX_UNAVAILABLE'), String(ready)).toBe(true);
+      expect((ready as Error).message).toContain(socketPath);
+      const open = await sandbox.openSession(python('pass')).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isEdgeLabError(open, 'SANDBOX_FAILED'), String(open)).toBe(true);
+      expect((open as Error).message).toMatch(/did not answer within 300 ms/);
+      await sandbox.close();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says which socket or host it tried and how to start Docker', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgelab-nodocker-'));
     try {
