@@ -39,7 +39,12 @@ export class EdgeLabProblemList extends LitElement {
       .filters .grow {
         flex: 1 1 14rem;
       }
-      .filters input {
+      .filters label:not(.grow) {
+        flex: 1 1 9rem;
+        max-width: 16rem;
+      }
+      .filters input,
+      .filters select {
         width: 100%;
       }
       ul {

@@ -181,6 +181,10 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
     expect(await page.locator('edgelab-problem-list .item[data-id="python_two_sum"]').innerText()).toContain(twoSum.title);
     await screenshot(page, '01-list');
     expect(await seriousAxeViolations()).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await screenshot(page, '11-phone-list', { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.locator('edgelab-problem-list .item[data-id="python_two_sum"]').click();
     await page.locator('edgelab-problem h2', { hasText: twoSum.title }).waitFor();
     expect(page.url()).toContain('#/solve/python_two_sum');
