@@ -24,6 +24,7 @@ export {
   probeBwrap,
   rootfsHasRunnerStdlib,
   DEFAULT_ROOTFS_DIR,
+  DEFAULT_SCRATCH_MB,
   SANDBOX_UID,
   type BwrapSandboxOptions,
 } from './bwrap/bwrap-sandbox.js';

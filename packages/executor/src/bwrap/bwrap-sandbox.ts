@@ -34,7 +34,18 @@ export interface BwrapSandboxOptions {
   languages?: LanguageRegistry;
   /** Load the seccomp deny-list (`seccomp-filter.ts`); default true where one exists (x86-64). */
   seccomp?: boolean;
+  /**
+   * Started, idle sandboxes kept ready per language (runner up, no files yet), hiding the namespace and runner
+   * start-up from the next submission. Default 1; 0 disables the pool. Only sessions with the default scratch size
+   * are pooled.
+   */
+  poolSize?: number;
 }
+
+/** Size of the writable scratch tmpfs when the session spec names none, in MiB. */
+export const DEFAULT_SCRATCH_MB = 64;
+/** Memory a pooled session's cgroup starts with, until a session spec sets the real limit. */
+const POOL_PROVISIONAL_MB = 256;
 
 function bwrapBinary(options: BwrapSandboxOptions): string {
   return options.bwrapPath ?? 'bwrap';
@@ -115,7 +126,10 @@ export class BwrapSandbox implements Sandbox {
   readonly cgroupMode: CgroupMode;
   private readonly options: BwrapSandboxOptions;
   private readonly languages: LanguageRegistry;
+  /** Every live session: handed out or waiting in the pool. */
   private readonly sessions = new Set<BwrapSession>();
+  private readonly pool = new Map<LanguageId, BwrapSession[]>();
+  private closed = false;
   private probed: { ok: true } | { ok: false; reason: string } | undefined;
   private counter = 0;
 
@@ -156,15 +170,71 @@ export class BwrapSandbox implements Sandbox {
 
   async openSession(spec: SessionSpec): Promise<SandboxSession> {
     await this.ensureReady(spec.language);
+    const scratchMb = spec.scratchMb ?? DEFAULT_SCRATCH_MB;
+    const memoryMb = spec.maxMemoryMb + scratchMb + RUNNER_OVERHEAD_MB;
+    const warm = scratchMb === DEFAULT_SCRATCH_MB ? this.pool.get(spec.language)?.shift() : undefined;
+    if (warm !== undefined) {
+      try {
+        warm.setMemoryLimit(memoryMb);
+        await warm.init(spec.files);
+        this.refill(spec.language);
+        return warm;
+      } catch {
+        // The idle sandbox died or the host refused the new limit: start a fresh one instead.
+        await warm.dispose();
+      }
+    }
+    const session = this.spawnSession(spec.language, scratchMb, memoryMb);
+    try {
+      await session.init(spec.files);
+    } catch (error) {
+      await session.dispose();
+      throw error;
+    }
+    if (scratchMb === DEFAULT_SCRATCH_MB) this.refill(spec.language);
+    return session;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.pool.clear();
+    await Promise.all([...this.sessions].map((s) => s.dispose()));
+  }
+
+  /** Sessions handed out and not yet disposed (idle pooled sandboxes are not counted). */
+  get openSessions(): number {
+    let pooled = 0;
+    for (const list of this.pool.values()) pooled += list.length;
+    return this.sessions.size - pooled;
+  }
+
+  /** Tops the language's pool up to `poolSize` idle sandboxes, started now in the background. */
+  private refill(language: LanguageId): void {
+    const size = this.options.poolSize ?? 1;
+    if (this.closed || size <= 0) return;
+    const list = this.pool.get(language) ?? [];
+    this.pool.set(language, list);
+    while (list.length < size) {
+      let session: BwrapSession;
+      try {
+        session = this.spawnSession(language, DEFAULT_SCRATCH_MB, POOL_PROVISIONAL_MB + DEFAULT_SCRATCH_MB + RUNNER_OVERHEAD_MB);
+      } catch {
+        return; // the next openSession starts one itself and reports the problem
+      }
+      list.push(session);
+      session.onceDead(() => {
+        const i = list.indexOf(session);
+        if (i !== -1) list.splice(i, 1);
+      });
+    }
+  }
+
+  private spawnSession(language: LanguageId, scratchMb: number, memoryMb: number): BwrapSession {
     const name = `${this.id}${++this.counter}`;
-    const scratchMb = spec.scratchMb ?? 64;
     let cgroup: SessionCgroup | undefined;
     if (this.cgroupMode !== 'none') {
       try {
-        cgroup = SessionCgroup.create(this.cgroupMode, name, {
-          memoryMb: spec.maxMemoryMb + scratchMb + RUNNER_OVERHEAD_MB,
-          pids: SESSION_PIDS,
-        });
+        cgroup = SessionCgroup.create(this.cgroupMode, name, { memoryMb, pids: SESSION_PIDS });
       } catch (error) {
         throw new EdgeLabError({
           code: 'SANDBOX_FAILED',
@@ -174,26 +244,12 @@ export class BwrapSandbox implements Sandbox {
       }
     }
     const seccomp = this.options.seccomp === false ? null : seccompFilter();
-    const session = new BwrapSession(name, this.bwrapArgv(spec.language, scratchMb, seccomp !== null), seccomp, cgroup, () =>
+    const session = new BwrapSession(name, this.bwrapArgv(language, scratchMb, seccomp !== null), seccomp, cgroup, () =>
       this.sessions.delete(session),
     );
     this.sessions.add(session);
-    try {
-      await session.start(spec);
-    } catch (error) {
-      await session.dispose();
-      throw error;
-    }
+    session.spawn();
     return session;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([...this.sessions].map((s) => s.dispose()));
-  }
-
-  /** Sessions opened and not yet disposed. */
-  get openSessions(): number {
-    return this.sessions.size;
   }
 
   private bwrapArgv(language: LanguageId, scratchMb: number, seccomp: boolean): string[] {
@@ -274,7 +330,8 @@ class BwrapSession implements SandboxSession {
     private readonly onDispose: () => void,
   ) {}
 
-  async start(spec: SessionSpec): Promise<void> {
+  /** Starts bwrap and the runner; `init` then sends the files. Split so the pool can start sandboxes ahead. */
+  spawn(): void {
     const child = spawn('/bin/sh', ['-c', JOIN_CGROUP, 'edgelab-bwrap', ...this.argv], {
       stdio: this.seccomp === null ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', EDGELAB_CGROUP_PROCS: this.cgroup?.procsFiles.join(' ') ?? '' },
@@ -301,7 +358,24 @@ class BwrapSession implements SandboxSession {
       label: `bwrap session ${this.name}`,
       diagnostics: () => this.stderr,
     });
-    await this.client.init(spec.files);
+  }
+
+  /** Sends the session's files; resolves when the runner is ready. */
+  async init(files: SessionSpec['files']): Promise<void> {
+    if (this.client === undefined || this.disposed) {
+      throw new EdgeLabError({ code: 'SANDBOX_FAILED', message: `bwrap session ${this.name}: not started` });
+    }
+    await this.client.init(files);
+  }
+
+  /** Sets the session's cgroup memory limit (pooled sandboxes start with a provisional one). */
+  setMemoryLimit(memoryMb: number): void {
+    this.cgroup?.setMemoryLimit(memoryMb);
+  }
+
+  /** Calls `listener` when the sandbox process exits (an idle pooled sandbox that died leaves the pool). */
+  onceDead(listener: () => void): void {
+    this.exited.then(listener, listener);
   }
 
   async run(request: RunRequest): Promise<RunOutcome> {

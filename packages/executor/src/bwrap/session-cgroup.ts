@@ -112,6 +112,26 @@ export class SessionCgroup {
     return group;
   }
 
+  /** Changes the memory limit (no swap). v1 needs memory <= memory+swap at every step, so the order depends on the direction. */
+  setMemoryLimit(memoryMb: number): void {
+    const bytes = String(memoryMb * 1024 * 1024);
+    if (this.mode === 'v2') {
+      writeFileSync(join(this.dirs[0]!, 'memory.max'), bytes);
+      return;
+    }
+    const dir = join(this.root, 'memory', CGROUP_PARENT, this.name);
+    const memsw = join(dir, 'memory.memsw.limit_in_bytes');
+    const memory = join(dir, 'memory.limit_in_bytes');
+    if (!existsSync(memsw)) {
+      writeFileSync(memory, bytes);
+    } else if (tryWrite(memsw, bytes)) {
+      writeFileSync(memory, bytes); // raising: memory+swap first
+    } else {
+      writeFileSync(memory, bytes); // lowering: memory first
+      writeFileSync(memsw, bytes);
+    }
+  }
+
   /** How many times the kernel's OOM killer has fired in this group. */
   oomKills(): number {
     if (this.mode === 'v2') return readInt(join(this.dirs[0]!, 'memory.events'), 'oom_kill');
