@@ -9,10 +9,11 @@ if [ ! -f packages/server/dist/cli.js ]; then
   echo "run-postgres-workers: packages/server/dist/cli.js is missing; run 'pnpm build' first" >&2
   exit 1
 fi
-set -a
-# shellcheck source=postgres.env
-. examples/reference-server/postgres.env
-set +a
+# postgres.env supplies defaults; variables already set in the environment win (EDGELAB_PORT=3100 ./run-…).
+while IFS='=' read -r key value; do
+  case "$key" in '' | \#*) continue ;; esac
+  if [ -z "${!key+x}" ]; then export "$key=$value"; fi
+done < examples/reference-server/postgres.env
 if [ "${EDGELAB_START_POSTGRES:-1}" = 1 ] && command -v pg_ctlcluster >/dev/null; then
   bash scripts/start-postgres.sh >/dev/null
 fi
@@ -26,9 +27,11 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-node packages/server/dist/cli.js serve --workers 0 & pids+=($!)
-node packages/server/dist/cli.js worker --concurrency "${EDGELAB_WORKER_CONCURRENCY:-1}" & pids+=($!)
-node packages/server/dist/cli.js worker --concurrency "${EDGELAB_WORKER_CONCURRENCY:-1}" & pids+=($!)
+# setsid: a terminal's Ctrl-C reaches only this script, which then sends each process exactly one SIGTERM (a second
+# signal would make them exit at once instead of finishing their in-flight grading).
+setsid node packages/server/dist/cli.js serve --workers 0 & pids+=($!)
+setsid node packages/server/dist/cli.js worker --concurrency "${EDGELAB_WORKER_CONCURRENCY:-1}" & pids+=($!)
+setsid node packages/server/dist/cli.js worker --concurrency "${EDGELAB_WORKER_CONCURRENCY:-1}" & pids+=($!)
 echo "run-postgres-workers: API on http://${EDGELAB_HOST}:${EDGELAB_PORT}, 2 workers (pids ${pids[*]})"
 wait -n
 echo "run-postgres-workers: a process exited; stopping the others" >&2
