@@ -110,10 +110,12 @@ class GradingRun {
       ...testLimits.map((l) => language.run.limits(l).memoryMb),
       language.compile?.limits(base).memoryMb ?? 0,
     );
+    // The runner holds a run's whole output while it encodes the result (bytes, base64, JSON): about five copies.
+    const outputMb = Math.ceil((Math.max(...testLimits.map((l) => l.outputKb)) * 5) / 1024);
     this.session = await this.sandbox.openSession({
       language: valid.language,
       files: sessionFiles(assignment, valid),
-      maxMemoryMb: maxRunMb + language.sessionOverheadMb,
+      maxMemoryMb: maxRunMb + language.sessionOverheadMb + outputMb,
     });
     // Aborting stops the run in progress too: disposing the session kills the sandbox, and grade() then rethrows
     // the signal's reason instead of the resulting sandbox error.
