@@ -11,8 +11,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as core from '../../packages/core/src/index.js';
-import type { Assignment, Comparator, LanguageId, Source, SqlResultSet, TestCase } from '../../packages/core/src/index.js';
+import {
+  compareOutput,
+  compareResultSets,
+  DEFAULT_LIMITS,
+  parseAssignmentText,
+  type Assignment,
+  type LanguageId,
+  type Source,
+  type SqlResultSet,
+  type TestCase,
+} from '../../packages/core/src/index.js';
 
 const assignmentsDir = fileURLToPath(new URL('..', import.meta.url));
 const MAIN_FILE: Record<LanguageId, string> = { python: 'solution.py', java: 'Main.java', sql: 'query.sql' };
@@ -20,81 +29,7 @@ const MAIN_FILE: Record<LanguageId, string> = { python: 'solution.py', java: 'Ma
 type Outcome = { verdict: string; message?: string; ms: number };
 
 function parse(path: string): Assignment {
-  const json: unknown = JSON.parse(readFileSync(path, 'utf8'));
-  const anyCore = core as Record<string, unknown>;
-  if (typeof anyCore.parseAssignment === 'function') {
-    return (anyCore.parseAssignment as (j: unknown, s: string) => Assignment)(json, basename(path));
-  }
-  const parsed = core.AssignmentSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${basename(path)}: ${parsed.error.message}`);
-  return parsed.data;
-}
-
-function normaliseLines(s: string, ignoreCase?: boolean): string[] {
-  let lines = s.normalize('NFC').replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/\s+$/, ''));
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (ignoreCase) lines = lines.map((l) => l.toLowerCase());
-  return lines;
-}
-
-/** core's compareOutput when it exists; a small stand-in until then. */
-function compare(c: Comparator, expected: string, actual: string): { passed: boolean; reason?: string } {
-  const anyCore = core as Record<string, unknown>;
-  if (typeof anyCore.compareOutput === 'function') {
-    return (anyCore.compareOutput as (c: Comparator, e: string, a: string) => { passed: boolean; reason?: string })(c, expected, actual);
-  }
-  const ic = 'ignoreCase' in c ? c.ignoreCase : false;
-  switch (c.kind) {
-    case 'exact':
-      return { passed: expected === actual };
-    case 'lines':
-      return { passed: normaliseLines(expected, ic).join('\n') === normaliseLines(actual, ic).join('\n') };
-    case 'unordered':
-      return { passed: normaliseLines(expected, ic).sort().join('\n') === normaliseLines(actual, ic).sort().join('\n') };
-    case 'tokens':
-    case 'float': {
-      const tok = (s: string) => (ic ? s.toLowerCase() : s).split(/\s+/).filter(Boolean);
-      const e = tok(expected);
-      const a = tok(actual);
-      if (e.length !== a.length) return { passed: false, reason: `expected ${e.length} tokens, got ${a.length}` };
-      for (let k = 0; k < e.length; k++) {
-        const x = e[k]!;
-        const y = a[k]!;
-        if (x === y) continue;
-        if (c.kind === 'float') {
-          const nx = Number(x);
-          const ny = Number(y);
-          const abs = c.absTol ?? 1e-6;
-          const rel = c.relTol ?? 1e-6;
-          if (Number.isFinite(nx) && Number.isFinite(ny) && (Math.abs(nx - ny) <= abs || Math.abs(nx - ny) <= rel * Math.abs(nx))) continue;
-        }
-        return { passed: false, reason: `token ${k + 1}: expected "${x}", got "${y}"` };
-      }
-      return { passed: true };
-    }
-    default:
-      throw new Error(`comparator ${c.kind} is not for text`);
-  }
-}
-
-function compareSets(c: Comparator, expected: SqlResultSet, actual: SqlResultSet): { passed: boolean; reason?: string } {
-  const anyCore = core as Record<string, unknown>;
-  if (typeof anyCore.compareResultSets === 'function') {
-    return (anyCore.compareResultSets as typeof compareSets)(c, expected, actual);
-  }
-  const ordered = c.kind === 'sql' && c.ordered === true;
-  const tol = c.kind === 'sql' ? (c.absTol ?? 0) : 0;
-  const key = (r: unknown[]) => JSON.stringify(r.map((v) => (typeof v === 'number' && tol > 0 ? Math.round(v / Math.max(tol, 1e-9)) : v)));
-  if (expected.columns.map((x) => x.toLowerCase()).join() !== actual.columns.map((x) => x.toLowerCase()).join()) {
-    return { passed: false, reason: `columns ${actual.columns.join()} vs ${expected.columns.join()}` };
-  }
-  const e = expected.rows.map(key);
-  const a = actual.rows.map(key);
-  if (!ordered) {
-    e.sort();
-    a.sort();
-  }
-  return { passed: e.join('\n') === a.join('\n'), reason: `rows differ` };
+  return parseAssignmentText(readFileSync(path, 'utf8'), basename(path));
 }
 
 function files(source: Source | undefined, main: string): Record<string, string> {
@@ -128,7 +63,7 @@ print('UNIT-PASSED')
 `;
 
 function runTest(a: Assignment, lang: LanguageId, dir: string, t: TestCase): Outcome {
-  const limits = { ...core.DEFAULT_LIMITS, ...a.limits, ...a.languages[lang]?.limits, ...t.limits };
+  const limits = { ...DEFAULT_LIMITS, ...a.limits, ...a.languages[lang]?.limits, ...t.limits };
   let command: string[];
   let stdin = '';
   if (t.kind === 'sql') {
@@ -164,7 +99,9 @@ function runTest(a: Assignment, lang: LanguageId, dir: string, t: TestCase): Out
   if (t.kind === 'unit') return r.stdout.includes('UNIT-PASSED') ? { verdict: 'accepted', ms } : { verdict: 'wrong_answer', ms };
   const comparator = t.comparator ?? a.comparator ?? (t.kind === 'sql' ? { kind: 'sql' as const } : { kind: 'lines' as const });
   const result =
-    t.kind === 'sql' ? compareSets(comparator, t.expected, JSON.parse(r.stdout) as SqlResultSet) : compare(comparator, t.expected, r.stdout);
+    t.kind === 'sql'
+      ? compareResultSets(comparator, t.expected, JSON.parse(r.stdout) as SqlResultSet)
+      : compareOutput(comparator, t.expected, r.stdout);
   return result.passed ? { verdict: 'accepted', ms } : { verdict: 'wrong_answer', message: result.reason, ms };
 }
 
