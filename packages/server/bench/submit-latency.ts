@@ -1,8 +1,8 @@
 /**
  * `pnpm --filter @edgelab/server bench`: submit-to-result latency (p50, p95) and throughput of the Python
  * assignment against a real server (HTTP + SQLite queue + in-process workers + real sandbox), at client
- * concurrency 1 and 2, as ratios against a baseline measured in the same run: the judge grading the same
- * solution directly (no HTTP, no queue).
+ * concurrency 1 and 2, as ratios against a baseline measured in the same run, interleaved round by round: the
+ * judge grading the same solution directly (no HTTP, no queue), with the same concurrency.
  *
  * Env: EDGELAB_BENCH_N (submissions per level, default 20), EDGELAB_SANDBOX (default auto).
  */
@@ -35,21 +35,12 @@ await mkdir(join(dir, 'assignments'));
 await copyFile(join(repoAssignments, `${ASSIGNMENT}.json`), join(dir, 'assignments', `${ASSIGNMENT}.json`));
 const backend = (process.env.EDGELAB_SANDBOX ?? 'auto') as 'auto' | 'docker' | 'bwrap';
 
-// Baseline: the judge alone, same solution, same sandbox choice.
+// Baseline: the judge alone (no HTTP, no queue), same solution, same sandbox choice, measured interleaved with the
+// server in the same run so that load from other processes hits both alike.
 const sandbox = await createSandbox({ backend });
 const judge = createJudge({ sandbox });
 const { parseAssignment } = await import('@edgelab/core');
 const parsed = parseAssignment(assignment, `${ASSIGNMENT}.json`);
-await judge.grade(parsed, { language: 'python', code: solution });
-const baseline: number[] = [];
-for (let i = 0; i < Math.max(5, Math.floor(N / 2)); i += 1) {
-  const t = performance.now();
-  await judge.grade(parsed, { language: 'python', code: solution });
-  baseline.push(performance.now() - t);
-}
-await sandbox.close();
-const baseP50 = percentile(baseline, 50);
-console.log(`backend ${backend}; baseline judge.grade ${ASSIGNMENT}: p50 ${fmt(baseP50)}, p95 ${fmt(percentile(baseline, 95))} (${baseline.length} runs)`);
 
 const config = loadServerConfig({
   EDGELAB_PORT: '0',
@@ -87,28 +78,45 @@ async function submitAndWait(i: number): Promise<number> {
   return elapsed;
 }
 
-await submitAndWait(-1);
-const rows: string[] = [];
-for (const concurrency of [1, 2]) {
-  const latencies: number[] = [];
-  let next = 0;
+async function gradeDirect(): Promise<number> {
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < N) {
-        const i = next++;
-        latencies.push(await submitAndWait(i));
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const p50 = percentile(latencies, 50);
-  const p95 = percentile(latencies, 95);
+  const result = await judge.grade(parsed, { language: 'python', code: solution as string });
+  if (result.verdict !== 'accepted') throw new Error(`baseline not accepted: ${result.verdict}`);
+  return performance.now() - started;
+}
+
+// Warm both paths.
+await gradeDirect();
+await submitAndWait(-1);
+console.log(`backend ${sandbox.backend}; ${N} submissions per concurrency level, interleaved with the baseline (judge.grade direct)`);
+const rows: string[] = [];
+let counter = 0;
+for (const concurrency of [1, 2]) {
+  const direct: number[] = [];
+  const served: number[] = [];
+  let directMs = 0;
+  let servedMs = 0;
+  for (let round = 0; round < Math.ceil(N / concurrency); round += 1) {
+    let t = performance.now();
+    direct.push(...(await Promise.all(Array.from({ length: concurrency }, () => gradeDirect()))));
+    directMs += performance.now() - t;
+    t = performance.now();
+    served.push(...(await Promise.all(Array.from({ length: concurrency }, () => submitAndWait(counter++)))));
+    servedMs += performance.now() - t;
+  }
+  const p50 = percentile(served, 50);
+  const p95 = percentile(served, 95);
+  const base50 = percentile(direct, 50);
+  const base95 = percentile(direct, 95);
+  const throughput = served.length / (servedMs / 1000);
+  const baseThroughput = direct.length / (directMs / 1000);
   rows.push(
-    `concurrency ${concurrency}: p50 ${fmt(p50)} (${(p50 / baseP50).toFixed(2)}x baseline), p95 ${fmt(p95)} (${(p95 / baseP50).toFixed(2)}x), ` +
-      `throughput ${(N / seconds).toFixed(2)} submissions/s (baseline sequential ${(1000 / baseP50).toFixed(2)}/s)`,
+    `concurrency ${concurrency}: server p50 ${fmt(p50)} / p95 ${fmt(p95)}; baseline p50 ${fmt(base50)} / p95 ${fmt(base95)}; ` +
+      `ratio p50 ${(p50 / base50).toFixed(2)}x, p95 ${(p95 / base95).toFixed(2)}x; ` +
+      `throughput ${throughput.toFixed(2)}/s vs baseline ${baseThroughput.toFixed(2)}/s (${(throughput / baseThroughput).toFixed(2)}x)`,
   );
 }
+await sandbox.close();
 for (const row of rows) console.log(row);
 await server.close();
 await rm(dir, { recursive: true, force: true });
