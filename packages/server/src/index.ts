@@ -24,3 +24,19 @@ export { toResultResponse, GRADING_ERROR_MESSAGE, type ResultResponse } from './
 export { defaultFeedbackProvider } from './default-feedback.js';
 export { LANGUAGES, languageOfFile, type LanguageInfo } from './languages.js';
 export { checkAssignments, formatCheckRows, type CheckRow, type CheckOptions } from './cli/check-command.js';
+export {
+  createFeedbackProvider,
+  createFeedbackGenerator,
+  feedbackOptionsFromEnv,
+  feedbackForResult,
+  buildFeedbackInput,
+  ruleBasedFeedback,
+  guardFeedbackText,
+  DEFAULT_FEEDBACK_MODEL,
+  FeedbackReason,
+  type FeedbackInput,
+  type FeedbackGenerator,
+  type FeedbackGeneratorOptions,
+  type FeedbackOutcome,
+  type FeedbackProviderOptions,
+} from './feedback/index.js';
