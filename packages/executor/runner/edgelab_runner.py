@@ -33,8 +33,13 @@ else:
 
     SCRATCH = tempfile.mkdtemp(prefix="edgelab-runner-")
 # Other writable places the student could use to pass data from one test to the next; wiped after every run,
-# but only when we are init of a private namespace (otherwise they belong to the host).
-EXTRA_WIPE = ["/dev/shm"] if AM_INIT else []
+# but only when we are init of a private namespace (otherwise they belong to the host). /dev/mqueue lists the
+# POSIX message queues of the sandbox's IPC namespace (Docker mounts it; the bwrap backend too).
+EXTRA_WIPE = ["/dev/shm", "/dev/mqueue"] if AM_INIT else []
+# System V IPC objects (shared memory, message queues, semaphores) outlive the processes that made them: as init
+# of a private IPC namespace, every one of them was made by a test and is removed after every run.
+SYSV_IPC = [("/proc/sysvipc/shm", "shmctl"), ("/proc/sysvipc/msg", "msgctl"), ("/proc/sysvipc/sem", "semctl")]
+IPC_RMID = 0
 
 _proto_out = None  # the protocol stream, a dup of the original stdout
 
@@ -242,11 +247,53 @@ def clear_directory(path):
         os.chdir("/")
 
 
+def sysv_ipc_ids():
+    """(remover name, id) of every System V IPC object in our IPC namespace (/proc/sysvipc shows the caller's)."""
+    found = []
+    for path, remover in SYSV_IPC:
+        try:
+            with open(path) as f:
+                lines = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if len(parts) > 1 and parts[1].isdigit():
+                found.append((remover, int(parts[1])))
+    return found
+
+
+def remove_sysv_ipc():
+    """Removes every System V IPC object a test left. The runner shares the test's uid and every object's creator
+    is a test process, so IPC_RMID is allowed; ctypes is how the standard library reaches these calls."""
+    found = sysv_ipc_ids()
+    if not found:
+        return True
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+    except Exception:  # noqa: BLE001 - no ctypes: the caller fails closed
+        return False
+    for remover, ident in found:
+        if remover == "semctl":
+            libc.semctl(ident, 0, IPC_RMID)
+        else:
+            getattr(libc, remover)(ident, IPC_RMID, None)
+    return not sysv_ipc_ids()
+
+
 def wipe_writable_places():
-    """Removes everything in the scratch directory and other writable places, so nothing passes between runs."""
+    """Removes everything in the scratch directory and other writable places, so nothing passes between runs.
+    A System V IPC object that will not go away ends the runner (the host then sees a sandbox failure) rather
+    than let a later test read what an earlier, maybe hidden, one stored there."""
     for base in [SCRATCH] + EXTRA_WIPE:
         if os.path.isdir(base):
             clear_directory(base)
+    if AM_INIT and not remove_sysv_ipc():
+        sys.stderr.write("edgelab runner: cannot remove System V IPC objects left by a test; stopping\n")
+        sys.stderr.flush()
+        os._exit(70)
 
 
 def remove_private_scratch():

@@ -283,6 +283,9 @@ export class BwrapSandbox implements Sandbox {
       '/proc',
       '--dev',
       '/dev',
+      // The IPC namespace's POSIX message queues, visible so the runner can remove them after every run.
+      '--mqueue',
+      '/dev/mqueue',
       '--remount-ro',
       '/dev',
       '--size',

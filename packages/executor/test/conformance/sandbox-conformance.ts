@@ -270,6 +270,54 @@ export function describeSandboxConformance(
         expect(scan.stdout).toBe("[] False ['.tmp', 'data.txt', 'solution.py']\n");
       });
 
+      it("cannot pass a test's input to the next run through System V IPC or POSIX message queues", async () => {
+        // These objects outlive the processes that made them: a hidden test could store its input and a later
+        // public test print it (its output is shown to the student).
+        const secret = `IPC-SECRET-${Date.now()}`;
+        const store = await run(
+          [
+            'import ctypes, os, sys',
+            'libc = ctypes.CDLL(None, use_errno=True)',
+            'libc.shmat.restype = ctypes.c_void_p',
+            'data = sys.stdin.buffer.read()',
+            'shm = libc.shmget(0x5eed, 4096, 0o1600)',
+            'ctypes.memmove(libc.shmat(shm, None, 0), data, len(data))',
+            'msq = libc.msgget(0x5eed, 0o1600)',
+            'class Msg(ctypes.Structure): _fields_ = [("type", ctypes.c_long), ("text", ctypes.c_char * 64)]',
+            'sent = libc.msgsnd(msq, ctypes.byref(Msg(1, data)), 64, 0)',
+            'sem = libc.semget(0x5eed, 1, 0o1600)',
+            'mq = libc.mq_open(b"/edgelab-leak", os.O_CREAT | os.O_RDWR, 0o600, None)',
+            'queued = libc.mq_send(mq, data, len(data), 0) if mq >= 0 else -1',
+            'print(shm >= 0, sent, sem >= 0, queued)',
+          ].join('\n'),
+          {},
+          secret,
+        );
+        expect(store.stdout).toBe('True 0 True 0\n');
+        const read = await run(
+          [
+            'import ctypes, os',
+            'libc = ctypes.CDLL(None, use_errno=True)',
+            'libc.shmat.restype = ctypes.c_void_p',
+            'found = []',
+            'shm = libc.shmget(0x5eed, 0, 0)',
+            'if shm >= 0: found.append(ctypes.string_at(libc.shmat(shm, None, 0), 40))',
+            'class Msg(ctypes.Structure): _fields_ = [("type", ctypes.c_long), ("text", ctypes.c_char * 64)]',
+            'msg = Msg()',
+            'msq = libc.msgget(0x5eed, 0)',
+            'if msq >= 0 and libc.msgrcv(msq, ctypes.byref(msg), 64, 0, 0o4000) >= 0: found.append(msg.text)',
+            'if libc.semget(0x5eed, 0, 0) >= 0: found.append("semaphore")',
+            'mq = libc.mq_open(b"/edgelab-leak", os.O_RDONLY | os.O_NONBLOCK)',
+            'if mq >= 0:',
+            '    buf = ctypes.create_string_buffer(9000)',
+            '    found.append(buf.raw[: max(libc.mq_receive(mq, buf, 9000, None), 0)])',
+            'print(found, [l.split()[1] for l in open("/proc/sysvipc/shm").read().splitlines()[1:]])',
+          ].join('\n'),
+        );
+        expect(read.stdout).not.toContain(secret);
+        expect(read.stdout).toBe('[] []\n');
+      });
+
       it('kills background and double-forked daemons before the next run', async () => {
         const daemon = await run(
           [
