@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeLabError, type LanguageId } from '@edgelab/core';
+import { defaultRootfsDir } from '../images/runtime-images.js';
 import { findLanguage, LANGUAGES, type LanguageRegistry } from '../languages/language-registry.js';
 import { RunnerClient } from '../runner/runner-client.js';
 import { runnerSource } from '../runner/runner-source.js';
@@ -10,7 +11,7 @@ import type { RunOutcome, RunRequest, Sandbox, SandboxSession, SessionSpec } fro
 import { seccompFilter } from './seccomp-filter.js';
 import { detectCgroupMode, SessionCgroup, type CgroupMode } from './session-cgroup.js';
 
-/** Where the runtime root file systems live unless configured: `<dir>/<language>` (built by `edgelab images build`). */
+/** Where the runtime root file systems live when neither the options nor `$EDGELAB_ROOTFS_DIR` say otherwise. */
 export const DEFAULT_ROOTFS_DIR = '/var/lib/edgelab/rootfs';
 /** The unprivileged user sandboxed code runs as when EdgeLab itself runs as root (`nobody`). */
 export const SANDBOX_UID = 65534;
@@ -19,7 +20,10 @@ const SESSION_PIDS = 256;
 
 /** Options for {@link createBwrapSandbox}. */
 export interface BwrapSandboxOptions {
-  /** Directory holding one root file system per language (`<dir>/python`, ...); default {@link DEFAULT_ROOTFS_DIR}. */
+  /**
+   * Directory holding one root file system per language (`<dir>/python`, ...); default `$EDGELAB_ROOTFS_DIR`, else
+   * {@link DEFAULT_ROOTFS_DIR} (the same place `edgelab images build` writes to: `defaultRootfsDir()`).
+   */
   rootfsDir?: string;
   /**
    * Development only: use the host's own `/usr` (read-only) instead of the pinned root file systems. Results can
@@ -124,6 +128,8 @@ export class BwrapSandbox implements Sandbox {
   /** Prefix of every cgroup this instance creates (leftover checks). */
   readonly id: string;
   readonly cgroupMode: CgroupMode;
+  /** Where the root file systems are read from (the option, else `$EDGELAB_ROOTFS_DIR`, else the default). */
+  readonly rootfsDir: string;
   private readonly options: BwrapSandboxOptions;
   private readonly languages: LanguageRegistry;
   /** Every live session: handed out or waiting in the pool. */
@@ -138,13 +144,14 @@ export class BwrapSandbox implements Sandbox {
     this.languages = options.languages ?? LANGUAGES;
     this.id = `s${process.pid}-${++sandboxCounter}-`;
     this.cgroupMode = options.cgroups === 'off' ? 'none' : detectCgroupMode();
+    this.rootfsDir = options.rootfsDir ?? defaultRootfsDir();
   }
 
   /** The root directory a language's runtime is bound from, or null with the host runtime. */
   runtimeRoot(language: LanguageId): string | null {
     if (this.options.hostRuntime === true) return null;
     const definition = findLanguage(language, this.languages);
-    return join(this.options.rootfsDir ?? DEFAULT_ROOTFS_DIR, definition?.rootfs ?? language);
+    return join(this.rootfsDir, definition?.rootfs ?? language);
   }
 
   async ensureReady(language: LanguageId): Promise<void> {

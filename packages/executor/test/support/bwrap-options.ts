@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_ROOTFS_DIR, rootfsHasRunnerStdlib, type BwrapSandboxOptions } from '../../src/bwrap/bwrap-sandbox.js';
+import { rootfsHasRunnerStdlib, type BwrapSandboxOptions } from '../../src/bwrap/bwrap-sandbox.js';
+import { defaultRootfsDir } from '../../src/images/runtime-images.js';
 import { detectCgroupMode } from '../../src/bwrap/session-cgroup.js';
 
 /**
@@ -9,7 +10,7 @@ import { detectCgroupMode } from '../../src/bwrap/session-cgroup.js';
  * `pnpm edgelab images build --offline`; EDGELAB_BWRAP_HOST_RUNTIME=1 forces the host runtimes.
  */
 export function bwrapTestOptions(): BwrapSandboxOptions {
-  const rootfsDir = process.env.EDGELAB_ROOTFS_DIR ?? DEFAULT_ROOTFS_DIR;
+  const rootfsDir = defaultRootfsDir();
   const haveRootfs = ['python', 'java', 'sql'].every(
     (l) => existsSync(join(rootfsDir, l, 'usr', 'bin', 'python3')) && rootfsHasRunnerStdlib(join(rootfsDir, l)),
   );
