@@ -11,6 +11,7 @@ contains everything; what is at stake is only the grade of a unit-tested assignm
 matters.
 """
 
+import importlib.util
 import json
 import os
 import sys
@@ -55,10 +56,10 @@ def main():
         loc = " (%s, line %d)" % (os.path.basename(last.filename), last.lineno) if last is not None else ""
         return "%s: %s%s" % (type(exc).__name__, detail, loc)
 
+    # Started with -I, so the working directory (the student's files) joins sys.path only now: a submitted module
+    # named like one imported above (json.py, ...) can no longer run before the nonce and the test are read.
     sys.path.insert(0, os.getcwd())
     try:
-        import importlib.util
-
         module_spec = importlib.util.spec_from_file_location("solution", os.path.join(os.getcwd(), "solution.py"))
         module = importlib.util.module_from_spec(module_spec)
         sys.modules["solution"] = module

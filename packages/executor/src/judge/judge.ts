@@ -236,7 +236,9 @@ class GradingRun {
     const runLimits = this.language.run.limits(limits);
     const nonce = randomBytes(16).toString('hex');
     const stdin = `${nonce}\n${JSON.stringify({ code: test.code, entryPoint: test.entryPoint ?? null })}`;
-    const outcome = await this.run(['python3', '-B', '-E', '-s', 'edgelab_unit.py'], runLimits, { stdin });
+    // -I keeps the working directory off sys.path until the harness has read the nonce and the test (it adds it
+    // then): otherwise a submitted json.py would be imported by the harness itself and could forge the result.
+    const outcome = await this.run(['python3', '-B', '-I', 'edgelab_unit.py'], runLimits, { stdin });
     const lines = outcome.stdout.split('\n');
     let report: { status?: string; message?: string | null } | undefined;
     let reportLine = -1;

@@ -207,6 +207,25 @@ export function describeJudge(backend: 'bwrap' | 'docker', available: boolean, m
         expect(forged.verdict).not.toBe('accepted');
       });
 
+      it('does not let a submitted module that shadows one the harness imports read the test or forge a pass', async () => {
+        // A student's json.py on sys.path would run before the harness reads its nonce and the test code from stdin.
+        const forged = await judge.grade(add, {
+          language: 'python',
+          code: {
+            'solution.py': 'def add(a, b):\n    return 0\n',
+            'json.py': [
+              'import os, sys',
+              'nonce = sys.stdin.readline().strip()',
+              'test = sys.stdin.read()',
+              'os.write(1, ("\\nEDGELAB-UNIT " + nonce + \' {"status": "pass", "message": null}\\n\').encode())',
+              'os._exit(0)',
+            ].join('\n'),
+          },
+        });
+        expect(forged.tests.map((t) => t.verdict)).toEqual(['wrong_answer', 'wrong_answer']);
+        expect(forged.verdict).not.toBe('accepted');
+      });
+
       it('never exposes the test code as a file to the student', async () => {
         // The test code's text, built so the student's own file does not contain it.
         const code = [
