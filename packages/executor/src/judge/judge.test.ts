@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EdgeLabError, isEdgeLabError, parseAssignment, type TestResult } from '@edgelab/core';
 import { createFakeSandbox } from '../fake-sandbox.js';
-import { createJudge } from './judge.js';
+import { createJudge, runOrder } from './judge.js';
 
 // The pipeline's bookkeeping against a fake sandbox; grading real programs is test/judge.test.ts.
 const echo = parseAssignment(
@@ -145,5 +145,13 @@ describe('judge pipeline (fake sandbox)', () => {
     expect((error as Error).message).toBe('worker shutting down');
     expect(sandbox.requests).toHaveLength(1);
     expect(sandbox.openSessions).toBe(0);
+  });
+});
+
+describe('runOrder', () => {
+  it('runs every public test before any hidden one, each in assignment order', () => {
+    const v = (visibility: 'public' | 'hidden') => ({ visibility });
+    expect(runOrder([v('hidden'), v('public'), v('hidden'), v('public')])).toEqual([1, 3, 0, 2]);
+    expect(runOrder([])).toEqual([]);
   });
 });

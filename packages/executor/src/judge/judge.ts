@@ -37,8 +37,8 @@ export interface JudgeOptions {
 /** Options of one grading. */
 export interface GradeOptions {
   /**
-   * Called as each test finishes, in test order (points before group scoring; called again for every test on a
-   * retry). The result holds hidden data: pass it through core's `toPublicTestResult` before it reaches a student.
+   * Called as each test finishes, in the order tests run: public tests first, then hidden ones, each in assignment
+   * order (points before group scoring; called again for every test on a retry). The result holds hidden data: pass it through core's `toPublicTestResult` before it reaches a student.
    */
   onTest?: (result: TestResult) => void;
   /** Run only public tests (a student's "run" button); hidden tests are `skipped`. */
@@ -80,6 +80,16 @@ function sessionFiles(assignment: Assignment, valid: ValidSubmission): Record<st
   if (valid.language === 'sql') files['edgelab_sql.py'] = runnerAsset('edgelab_sql.py');
   if (assignment.tests.some((t) => t.kind === 'unit')) files['edgelab_unit.py'] = runnerAsset('edgelab_unit.py');
   return files;
+}
+
+/**
+ * Indices of the tests in the order they run: every public test before any hidden one, each in assignment order.
+ * The session's files are wiped between runs, but counters it keeps (inode numbers, pids) are not: a hidden test
+ * that ran before a public one could encode its input in them, and the public test's output is shown.
+ */
+export function runOrder(tests: readonly Pick<TestCase, 'visibility'>[]): number[] {
+  const indices = [...tests.keys()];
+  return [...indices.filter((i) => tests[i]!.visibility === 'public'), ...indices.filter((i) => tests[i]!.visibility !== 'public')];
 }
 
 function aborted(signal: AbortSignal | undefined): void {
@@ -128,15 +138,16 @@ class GradingRun {
         compile = await this.compile(base);
         if (!compile.ok) return this.finish(started, compile, assignment.tests.map((t, i) => this.skipped(t, i, testLimits[i]!, 'not run: the program did not compile')));
       }
-      const results: TestResult[] = [];
-      for (const [index, test] of assignment.tests.entries()) {
+      const results: TestResult[] = new Array<TestResult>(assignment.tests.length);
+      for (const index of runOrder(assignment.tests)) {
         aborted(this.options.signal);
+        const test = assignment.tests[index]!;
         const limits = testLimits[index]!;
         const result =
           this.options.publicOnly === true && test.visibility !== 'public'
             ? this.skipped(test, index, limits, 'hidden test: not run in a public-only run')
             : await this.runTest(test, index, limits);
-        results.push(result);
+        results[index] = result;
         this.options.onTest?.(result);
       }
       return this.finish(started, compile, results);

@@ -94,6 +94,38 @@ export function describeJudge(backend: 'bwrap' | 'docker', available: boolean, m
         expect((await verdictOf('import os; os.kill(os.getpid(), 11)')).message).toMatch(/SIGSEGV/);
       });
 
+      it("runs public tests before hidden ones, so a hidden input cannot reach a public test's output", async () => {
+        // The session keeps counters no wipe resets (tmpfs inode numbers, pids): a hidden test that ran first could
+        // encode its input in them and a later public test print them. Its output is shown, so it must not depend
+        // on any hidden input.
+        const leaky = (secret: number) =>
+          make({
+            id: 'leaky',
+            languages: { python: {} },
+            tests: [
+              { kind: 'io', name: 'secret', input: `${secret}\n`, expected: 'x\n', visibility: 'hidden' },
+              { kind: 'io', name: 'shown', input: '', expected: 'x\n' },
+            ],
+          });
+        const code = [
+          'import os, sys',
+          'data = sys.stdin.read().strip()',
+          'tmp = os.environ["TMPDIR"]',
+          'for i in range(int(data or 0)):',
+          '    open(os.path.join(tmp, str(i)), "w").close()',
+          'if not data:',
+          '    probe = os.path.join(tmp, "probe")',
+          '    open(probe, "w").close()',
+          '    print(os.stat(probe).st_ino, os.getpid())',
+        ].join('\n');
+        const order: string[] = [];
+        const low = await judge.grade(leaky(3), { language: 'python', code }, { onTest: (t) => order.push(t.name) });
+        const high = await judge.grade(leaky(400), { language: 'python', code });
+        expect(high.tests[1]?.actual).toBe(low.tests[1]?.actual);
+        expect(order).toEqual(['shown', 'secret']);
+        expect(low.tests.map((t) => t.name)).toEqual(['secret', 'shown']); // results stay in assignment order
+      });
+
       it('accepts a multi-file submission that imports its own module', async () => {
         const r = await judge.grade(sum, { language: 'python', code: { 'solution.py': 'from helper import add\nprint(add(*map(int, input().split())))', 'helper.py': 'def add(a, b):\n    return a + b\n' } });
         expect(r.verdict).toBe('accepted');
