@@ -151,9 +151,14 @@ export class SessionCgroup {
     return [...pids];
   }
 
-  /** Kills whatever is left in the group and removes it; resolves true when every directory is gone. */
+  /**
+   * Kills whatever is left in the group and removes it; resolves true when every directory is gone. The group
+   * usually empties within a millisecond or two of the kill (the kernel still counts the dying processes until they
+   * are reaped), so it retries quickly first and backs off to 20 ms, giving up after about 2 s.
+   */
   async destroy(): Promise<boolean> {
-    for (let attempt = 0; attempt < 100; attempt++) {
+    const deadline = performance.now() + 2000;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 20)) {
       for (const pid of this.pids()) {
         try {
           process.kill(pid, 'SIGKILL');
@@ -171,9 +176,9 @@ export class SessionCgroup {
         }
       }
       if (left === 0) return true;
-      await new Promise((r) => setTimeout(r, 20));
+      if (performance.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, delay));
     }
-    return false;
   }
 
   /** Names of session groups under the EdgeLab parent whose name starts with `prefix` (leftover checks). */
