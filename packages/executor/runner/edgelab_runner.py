@@ -60,15 +60,23 @@ def b64e(data):
 
 def harden_self():
     """Makes the runner hard to tamper with from the student's process (same uid): not dumpable means no
-    ptrace and no /proc/1/mem or /proc/1/fd access; subreaper so daemonised orphans come back to us."""
+    ptrace and no /proc/1/mem or /proc/1/fd access (the protocol pipes carry the next tests' input, and a
+    forged result); subreaper so daemonised orphans come back to us. Without the first the runner refuses to
+    start: the host then reports a sandbox failure, never grades in a runner the student can read."""
+    dumpable = None
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0
+        dumpable = libc.prctl(3, 0, 0, 0, 0)  # PR_GET_DUMPABLE
         libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER 1
-    except Exception:  # noqa: BLE001 - ctypes may be missing in a minimal runtime; isolation does not depend on it
-        pass
+    except Exception as exc:  # noqa: BLE001 - reported below
+        sys.stderr.write("edgelab runner: ctypes unavailable (%s)\n" % exc)
+    if dumpable != 0:
+        sys.stderr.write("edgelab runner: cannot make itself non-dumpable; refusing to run student code\n")
+        sys.stderr.flush()
+        os._exit(72)
     try:
         with open("/proc/self/oom_score_adj", "w") as f:
             f.write("-1000" if os.geteuid() == 0 else "0")

@@ -399,6 +399,29 @@ export function describeSandboxConformance(
         expect(['[-1, -1, -1, -1]\n', 'skip\n']).toContain(out.stdout);
       });
 
+      it("cannot read the runner's memory, environment or descriptors (the protocol pipes carry the next tests)", async () => {
+        const out = await run(
+          [
+            'import os',
+            'res = []',
+            'for p in ("/proc/1/mem", "/proc/1/environ", "/proc/1/maps", "/proc/1/fd/0", "/proc/1/fd/1", "/proc/1/fd/3", "/proc/1/fd/4"):',
+            '    try:',
+            '        with open(p, "rb") as f:',
+            '            f.read(1)',
+            '        res.append("read " + p)',
+            '    except OSError:',
+            '        pass',
+            'try:',
+            '    os.listdir("/proc/1/fd")',
+            '    res.append("listed /proc/1/fd")',
+            'except OSError:',
+            '    pass',
+            'print(res)',
+          ].join('\n'),
+        );
+        expect(out.stdout).toBe('[]\n');
+      });
+
       it('cannot kill or signal the runner', async () => {
         const out = await run('import os, signal\nfor s in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGSTOP):\n    try:\n        os.kill(1, s)\n    except OSError:\n        pass\nprint("tried")');
         expect(out.stdout).toBe('tried\n');
