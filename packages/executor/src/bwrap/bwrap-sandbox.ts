@@ -40,8 +40,9 @@ export interface BwrapSandboxOptions {
   seccomp?: boolean;
   /**
    * Started, idle sandboxes kept ready per language (runner up, no files yet), hiding the namespace and runner
-   * start-up from the next submission. Default 1; 0 disables the pool. Only sessions with the default scratch size
-   * are pooled.
+   * start-up from the next submission. Refilled in the background when a session ends, so the start-up never
+   * competes with a submission's tests. Default 1; 0 disables the pool. Only sessions with the default scratch
+   * size are pooled.
    */
   poolSize?: number;
 }
@@ -134,6 +135,8 @@ export class BwrapSandbox implements Sandbox {
   private readonly languages: LanguageRegistry;
   /** Every live session: handed out or waiting in the pool. */
   private readonly sessions = new Set<BwrapSession>();
+  /** Disposed sessions whose namespaces are still being torn down and cgroups removed; `close()` waits for them. */
+  private readonly teardowns = new Set<Promise<void>>();
   private readonly pool = new Map<LanguageId, BwrapSession[]>();
   private closed = false;
   private probed: { ok: true } | { ok: false; reason: string } | undefined;
@@ -184,13 +187,14 @@ export class BwrapSandbox implements Sandbox {
       try {
         warm.setMemoryLimit(memoryMb);
         await warm.init(spec.files);
-        this.refill(spec.language);
         return warm;
       } catch {
         // The idle sandbox died or the host refused the new limit: start a fresh one instead.
         await warm.dispose();
       }
     }
+    // The pool is refilled when a session ends (see `released`), not here: starting a sandbox costs tens of ms of
+    // CPU that would compete with this submission's tests.
     const session = this.spawnSession(spec.language, scratchMb, memoryMb);
     try {
       await session.init(spec.files);
@@ -198,7 +202,6 @@ export class BwrapSandbox implements Sandbox {
       await session.dispose();
       throw error;
     }
-    if (scratchMb === DEFAULT_SCRATCH_MB) this.refill(spec.language);
     return session;
   }
 
@@ -206,6 +209,7 @@ export class BwrapSandbox implements Sandbox {
     this.closed = true;
     this.pool.clear();
     await Promise.all([...this.sessions].map((s) => s.dispose()));
+    while (this.teardowns.size > 0) await Promise.all([...this.teardowns]);
   }
 
   /** Sessions handed out and not yet disposed (idle pooled sandboxes are not counted). */
@@ -236,6 +240,18 @@ export class BwrapSandbox implements Sandbox {
     }
   }
 
+  /**
+   * A session was disposed: it no longer counts as open; its teardown (`gone`) is tracked for `close()`; and a
+   * pooled language's pool is topped up once the caller has its result (the next macrotask), off the grade's
+   * critical path.
+   */
+  private released(session: BwrapSession, gone: Promise<void>, language: LanguageId, poolable: boolean): void {
+    this.sessions.delete(session);
+    const tracked = gone.finally(() => this.teardowns.delete(tracked));
+    this.teardowns.add(tracked);
+    if (poolable && !this.closed) setImmediate(() => this.refill(language));
+  }
+
   private spawnSession(language: LanguageId, scratchMb: number, memoryMb: number): BwrapSession {
     const name = `${this.id}${++this.counter}`;
     let cgroup: SessionCgroup | undefined;
@@ -251,8 +267,8 @@ export class BwrapSandbox implements Sandbox {
       }
     }
     const seccomp = this.options.seccomp === false ? null : seccompFilter();
-    const session = new BwrapSession(name, this.bwrapArgv(language, scratchMb, seccomp !== null), seccomp, cgroup, () =>
-      this.sessions.delete(session),
+    const session = new BwrapSession(name, this.bwrapArgv(language, scratchMb, seccomp !== null), seccomp, cgroup, (gone) =>
+      this.released(session, gone, language, scratchMb === DEFAULT_SCRATCH_MB),
     );
     this.sessions.add(session);
     session.spawn();
@@ -337,7 +353,8 @@ class BwrapSession implements SandboxSession {
     private readonly argv: string[],
     private readonly seccomp: Buffer | null,
     private readonly cgroup: SessionCgroup | undefined,
-    private readonly onDispose: () => void,
+    /** Called once the sandbox is killed, with the rest of its teardown (exit, cgroup removal) still running. */
+    private readonly onDispose: (gone: Promise<void>) => void,
   ) {}
 
   /** Starts bwrap and the runner; `init` then sends the files. Split so the pool can start sandboxes ahead. */
@@ -401,21 +418,39 @@ class BwrapSession implements SandboxSession {
     return outcome;
   }
 
-  /** Safe to call twice; every caller waits until the sandbox is really gone. */
+  /**
+   * Safe to call twice. When the runner says goodbye it has killed every process left in the sandbox and wiped
+   * the scratch space, so nothing the student started runs any more: the sandbox is killed and `dispose`
+   * resolves, while the kernel's namespace teardown (10-50 ms here) and the cgroup removal finish in the
+   * background (`BwrapSandbox.close()` waits for them), as the Docker backend removes its container. When the
+   * runner does not say goodbye (broken, busy, timed out), `dispose` waits for the whole teardown.
+   */
   dispose(): Promise<void> {
-    this.disposing ??= this.teardown();
+    this.disposing ??= this.stop();
     return this.disposing;
   }
 
-  private async teardown(): Promise<void> {
+  private async stop(): Promise<void> {
     this.disposed = true;
+    let clean = false;
+    let gone: Promise<void> = Promise.resolve();
     try {
-      await this.client?.close(1000);
+      clean = (await this.client?.close(1000)) ?? false;
     } finally {
       this.child?.kill('SIGKILL');
+      gone = this.teardown();
+      this.onDispose(gone);
+    }
+    if (!clean) await gone;
+  }
+
+  /** Waits for the sandbox to exit, then kills whatever is left in its cgroup and removes it. Never rejects. */
+  private async teardown(): Promise<void> {
+    try {
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, 5000))]);
       await this.cgroup?.destroy();
-      this.onDispose();
+    } catch {
+      // cleanup: a cgroup the host refuses to remove is reported by the leftover checks
     }
   }
 }

@@ -97,22 +97,27 @@ export class RunnerClient {
     });
   }
 
-  /** Asks the runner to clean up and exit; waits briefly for it. Safe to call twice and on a broken runner. */
-  async close(timeoutMs = 2000): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Asks the runner to clean up and exit; waits briefly for it. Safe to call twice and on a broken runner.
+   * Resolves true when the runner said goodbye, i.e. it killed every process left and wiped the writable places.
+   */
+  async close(timeoutMs = 2000): Promise<boolean> {
+    if (this.closed) return false;
     this.closed = true;
-    if (this.failure !== undefined) return;
+    if (this.failure !== undefined) return false;
     if (this.waiters.length > 0) {
       // A run is in flight: closing means stopping it, so the backend can kill the sandbox right away.
       this.fail('the session was closed while a run was in progress');
-      return;
+      return false;
     }
     try {
       const bye = this.expect((m) => m.type === 'bye', timeoutMs);
       this.send({ type: 'exit' });
       await bye;
+      return true;
     } catch {
       // The backend kills the sandbox anyway; a runner that does not say goodbye changes nothing.
+      return false;
     }
   }
 
