@@ -121,8 +121,10 @@ export function describeJudge(backend: 'bwrap' | 'docker', available: boolean, m
         const order: string[] = [];
         const low = await judge.grade(leaky(3), { language: 'python', code }, { onTest: (t) => order.push(t.name) });
         const high = await judge.grade(leaky(400), { language: 'python', code });
-        expect(high.tests[1]?.actual).toBe(low.tests[1]?.actual);
-        expect(order).toEqual(['shown', 'secret']);
+        const seen = JSON.stringify({ order, low: low.tests.map((t) => [t.verdict, t.actual]), high: high.tests.map((t) => [t.verdict, t.actual]) });
+        expect(high.tests[1]?.actual, seen).toBe(low.tests[1]?.actual);
+        // A sandbox retry calls onTest again for every test; in each attempt the public test comes first.
+        expect(order.slice(-2), seen).toEqual(['shown', 'secret']);
         expect(low.tests.map((t) => t.name)).toEqual(['secret', 'shown']); // results stay in assignment order
       });
 
