@@ -84,10 +84,28 @@ describe.skipIf(!available)('grading end to end (real server, real SQLite, real 
     const stored = await client.get(`/results/${id}`);
     expect(stored.json.feedback).toMatchObject({ source: 'rules' });
     // A reconnecting EventSource resumes after the last id it saw, and gets 204 (stop) once all was delivered.
-    const resumed = await readEvents(`${server.url}/results/${id}/events`, { headers: { 'last-event-id': 'test-1' } });
+    const secondTest = events.filter((e) => e.event === 'test')[1];
+    const resumed = await readEvents(`${server.url}/results/${id}/events`, { headers: { 'last-event-id': secondTest?.id ?? '' } });
     expect(resumed.map((e) => e.event)).toEqual(['test', 'test', 'result', 'feedback']);
     expect((await client.get(`/results/${id}/events`, { 'last-event-id': 'result' })).text).toContain('event: feedback');
     expect((await client.get(`/results/${id}/events`, { 'last-event-id': 'feedback' })).status).toBe(204);
+  });
+
+  it('SSE resume after Last-Event-ID delivers every test event exactly once when hidden tests precede public ones in index order', async () => {
+    const id = await submit('fixture_hidden_first', 'python', 'import time\ntime.sleep(0.3)\nprint(input().upper())\n');
+    // Disconnect after the first test event: public tests run first, so that is a public test with a higher index
+    // than the hidden test 0, which is still to come.
+    const first = await readEvents(`${server.url}/results/${id}/events`, { until: (e) => e.event === 'test' });
+    const firstTests = first.filter((e) => e.event === 'test');
+    expect(firstTests).toHaveLength(1);
+    expect(firstTests[0]?.data.index).toBeGreaterThan(0);
+    const lastId = firstTests[0]?.id;
+    expect(lastId).toBeDefined();
+    const rest = await readEvents(`${server.url}/results/${id}/events`, { headers: { 'last-event-id': lastId ?? '' } });
+    for (const e of [...first, ...rest]) seen.push({ where: `SSE ${id} ${e.event}`, text: e.raw });
+    const delivered = [...firstTests, ...rest.filter((e) => e.event === 'test')].map((e) => e.data.index as number);
+    expect(delivered.sort()).toEqual([0, 1, 2, 3]);
+    expect(rest.find((e) => e.event === 'result')?.data).toMatchObject({ status: 'done', verdict: 'accepted' });
   });
 
   it('grades every marker fixture (python io + unit, java, sql) without any response leaking hidden data', async () => {

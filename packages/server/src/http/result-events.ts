@@ -33,8 +33,7 @@ export function streamResultEvents(ctx: Context, options: ResultEventsOptions): 
     return;
   }
   const resumeAfterResult = lastEventId === 'result';
-  const lastTest = /^test-(\d{1,6})$/.exec(lastEventId);
-  const resumeAfterTest = lastTest === null ? -1 : Number(lastTest[1]);
+  const delivered = parseDeliveredTests(lastEventId);
   const pollMs = options.pollMs ?? 200;
   const feedbackWaitMs = options.feedbackWaitMs ?? 60_000;
   const stream = new PassThrough();
@@ -60,8 +59,13 @@ export function streamResultEvents(ctx: Context, options: ResultEventsOptions): 
 
   const run = async () => {
     stream.write('retry: 2000\n\n');
-    const sent = new Set<number>();
-    for (let i = 0; i <= resumeAfterTest; i += 1) sent.add(i);
+    // Tests finish in run order (public before hidden), not index order: each test event's id carries the set of
+    // every test index delivered so far, so a resume skips exactly those, whatever the order.
+    const sent = new Set<number>(delivered);
+    const sendTest = (test: Parameters<typeof toPublicTestResult>[0]) => {
+      sent.add(test.index);
+      send('test', toPublicTestResult(test), testEventId(sent));
+    };
     for (;;) {
       if (abort.signal.aborted) return;
       const submission = await store.submissions.get(submissionId);
@@ -71,7 +75,7 @@ export function streamResultEvents(ctx: Context, options: ResultEventsOptions): 
         if (stored !== undefined) {
           if (!resumeAfterResult) {
             for (const test of stored.result.tests) {
-              if (!sent.has(test.index)) send('test', toPublicTestResult(test), `test-${test.index}`);
+              if (!sent.has(test.index)) sendTest(test);
             }
             send('result', toResultResponse(submission, stored, []), 'result');
           }
@@ -90,9 +94,7 @@ export function streamResultEvents(ctx: Context, options: ResultEventsOptions): 
         return;
       }
       for (const test of await store.submissions.getProgress(submissionId)) {
-        if (sent.has(test.index)) continue;
-        sent.add(test.index);
-        send('test', toPublicTestResult(test), `test-${test.index}`);
+        if (!sent.has(test.index)) sendTest(test);
       }
       await events.waitForChange(submissionId, pollMs, abort.signal);
     }
@@ -108,4 +110,32 @@ export function streamResultEvents(ctx: Context, options: ResultEventsOptions): 
       ctx.req.off('close', close);
       stream.end();
     });
+}
+
+/** Most tests an event id can name (a 1024-hex-digit bitmap); far above any real assignment. */
+const MAX_TESTS_IN_ID = 4096;
+
+/**
+ * The id of a `test` event: `tests-` and a hex bitmap of every test index delivered so far (bit `i % 4` of hex digit
+ * `i / 4`, digit 0 first). Exact whatever order tests finish in.
+ */
+export function testEventId(delivered: ReadonlySet<number>): string {
+  let max = -1;
+  for (const i of delivered) if (i > max) max = i;
+  const digits = new Array<number>(Math.floor(max / 4) + 1).fill(0);
+  for (const i of delivered) digits[Math.floor(i / 4)] = (digits[Math.floor(i / 4)] ?? 0) | (1 << (i % 4));
+  return `tests-${digits.map((d) => d.toString(16)).join('')}`;
+}
+
+/** The test indices named by a `Last-Event-ID` from {@link testEventId}; empty for anything else. */
+export function parseDeliveredTests(lastEventId: string): Set<number> {
+  const out = new Set<number>();
+  const match = new RegExp(`^tests-([0-9a-f]{1,${MAX_TESTS_IN_ID / 4}})$`).exec(lastEventId);
+  if (match === null) return out;
+  const hex = match[1] ?? '';
+  for (let d = 0; d < hex.length; d += 1) {
+    const bits = Number.parseInt(hex[d] ?? '0', 16);
+    for (let b = 0; b < 4; b += 1) if ((bits & (1 << b)) !== 0) out.add(d * 4 + b);
+  }
+  return out;
 }

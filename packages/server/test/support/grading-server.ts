@@ -6,7 +6,7 @@ import { loadServerConfig } from '../../src/config.js';
 import { defaultFeedbackProvider } from '../../src/default-feedback.js';
 import { startServer } from '../../src/start-server.js';
 import type { RunningServer } from '../../src/start-server.js';
-import { markerAssignments } from './marker-assignments.js';
+import { hiddenFirstAssignment, markerAssignments } from './marker-assignments.js';
 import type { MarkerFixtures } from './marker-assignments.js';
 import { tempDir } from './temp-dir.js';
 
@@ -29,6 +29,7 @@ export async function startGradingServer(env: NodeJS.ProcessEnv = {}): Promise<G
   const { mkdir } = await import('node:fs/promises');
   await mkdir(assignments);
   const fixtures = markerAssignments();
+  fixtures.assignments.push(hiddenFirstAssignment(fixtures.markers));
   for (const a of fixtures.assignments) await writeFile(join(assignments, `${a.id}.json`), JSON.stringify(a));
   for (const id of ORIGINAL_ASSIGNMENTS) await copyFile(join(REPO_ASSIGNMENTS, `${id}.json`), join(assignments, `${id}.json`));
   const config = loadServerConfig({

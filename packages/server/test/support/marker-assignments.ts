@@ -90,6 +90,32 @@ export function markerAssignments(): MarkerFixtures {
   return { assignments: [pyShout, pyUnit, javaShout, sqlNames], markers };
 }
 
+/**
+ * A Python io assignment whose hidden tests come BEFORE the public ones in index order (the judge runs public tests
+ * first, so tests finish out of index order). Each run sleeps a little so a client can reconnect mid-grading.
+ */
+export function hiddenFirstAssignment(markers: string[]): AssignmentInput {
+  const hidden = (n: number) => {
+    const value = marker();
+    markers.push(value);
+    return { kind: 'io' as const, name: `hidden ${n}`, visibility: 'hidden' as const, input: `${value}\n`, expected: `${value.toUpperCase()}\n` };
+  };
+  return {
+    id: 'fixture_hidden_first',
+    title: 'Shout, hidden tests first (fixture)',
+    statement: 'Read one line and print it in upper case.',
+    languages: {
+      python: { starter: 'print(input())\n', solution: 'import time\ntime.sleep(0.3)\nprint(input().upper())\n' },
+    },
+    tests: [
+      hidden(1),
+      { kind: 'io', name: 'public hello', visibility: 'public', input: 'hello\n', expected: 'HELLO\n' },
+      hidden(2),
+      { kind: 'io', name: 'public bye', visibility: 'public', input: 'bye\n', expected: 'BYE\n' },
+    ],
+  };
+}
+
 /** Throws when `text` contains any marker (case-insensitive), naming where. */
 export function assertNoMarkers(text: string, markers: readonly string[], where: string): void {
   const lower = text.toLowerCase();

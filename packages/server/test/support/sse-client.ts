@@ -2,6 +2,8 @@
 export interface SseEvent {
   event: string;
   data: any;
+  /** The event's `id:` field, if any. */
+  id?: string;
   raw: string;
 }
 
@@ -28,7 +30,8 @@ export async function readEvents(url: string, options: { headers?: Record<string
         const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
         const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
         if (event === undefined) continue;
-        const parsed: SseEvent = { event, data: JSON.parse(data), raw: block };
+        const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
+        const parsed: SseEvent = { event, data: JSON.parse(data), raw: block, ...(id === undefined ? {} : { id }) };
         events.push(parsed);
         if (options.until?.(parsed)) {
           abort.abort();
