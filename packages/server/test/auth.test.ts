@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient } from './support/http-client.js';
@@ -37,7 +38,7 @@ describe('EDGELAB_AUTH=token', () => {
     const submitted = await client.post('/submit', valid, bearer(alice));
     expect(submitted.status).toBe(202);
     const id = submitted.json.id as string;
-    expect((await app.store.submissions.get(id))?.submitterId).toBe('alice');
+    expect((await app.store.submissions.get(id))?.submitterId).toBe('user:alice');
     expect((await client.get(`/results/${id}`, bearer(alice))).status).toBe(200);
     const forbidden = await client.get(`/results/${id}`, bearer(bob));
     expect(forbidden.status).toBe(403);
@@ -57,9 +58,21 @@ describe('EDGELAB_AUTH=token', () => {
   it('lets an lms key submit and read on behalf of a user given in X-EdgeLab-User', async () => {
     const submitted = await client.post('/submit', valid, bearer(lmsKey, { 'x-edgelab-user': 'carol' }));
     expect(submitted.status).toBe(202);
-    expect((await app.store.submissions.get(submitted.json.id))?.submitterId).toBe('carol');
+    expect((await app.store.submissions.get(submitted.json.id))?.submitterId).toBe('user:carol');
     expect((await client.get(`/results/${submitted.json.id}`, bearer(await jwtFor('carol')))).status).toBe(200);
     expect((await client.get(`/results/${submitted.json.id}`, bearer(lmsKey, { 'x-edgelab-user': 'dave' }))).status).toBe(403);
+  });
+
+  it('a JWT whose sub is `key:<id>` cannot read what that lms key submitted without X-EdgeLab-User', async () => {
+    const submitted = await client.post('/submit', valid, bearer(lmsKey));
+    expect(submitted.status).toBe(202);
+    const id = submitted.json.id as string;
+    const keyId = createHash('sha256').update(lmsKey).digest('hex').slice(0, 12);
+    expect((await app.store.submissions.get(id))?.submitterId).toBe(`key:${keyId}`);
+    expect((await client.get(`/results/${id}`, bearer(lmsKey))).status).toBe(200);
+    const forged = await client.get(`/results/${id}`, bearer(await jwtFor(`key:${keyId}`)));
+    expect(forged.status).toBe(403);
+    expect((await client.get(`/results/${id}`, bearer(lmsKey, { 'x-edgelab-user': `key:${keyId}` }))).status).toBe(403);
   });
 
   it('keeps idempotency keys per submitter', async () => {

@@ -1,6 +1,6 @@
 import { generateKeyPair, exportSPKI, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { canReadSubmission, createAuthenticator } from './authenticator.js';
+import { canReadSubmission, createAuthenticator, submitterIdOf } from './authenticator.js';
 
 const secret = 'a-very-long-secret-for-hs256-tests-0123456789';
 
@@ -43,9 +43,18 @@ describe('createAuthenticator', () => {
 
 describe('canReadSubmission', () => {
   it('lets only the submitter or an admin read a result', () => {
-    expect(canReadSubmission({ role: 'user', userId: 'alice', clientId: 'user:alice' }, 'alice')).toBe(true);
-    expect(canReadSubmission({ role: 'user', userId: 'bob', clientId: 'user:bob' }, 'alice')).toBe(false);
+    expect(canReadSubmission({ role: 'user', userId: 'alice', clientId: 'user:alice' }, 'user:alice')).toBe(true);
+    expect(canReadSubmission({ role: 'user', userId: 'bob', clientId: 'user:bob' }, 'user:alice')).toBe(false);
     expect(canReadSubmission({ role: 'admin', clientId: 'key:1' }, 'alice')).toBe(true);
     expect(canReadSubmission({ role: 'anonymous', clientId: 'ip:1' }, 'anonymous')).toBe(true);
+  });
+
+  it('a JWT sub equal to a key id cannot read what that key submitted for nobody (distinct prefixes)', () => {
+    const key = { role: 'lms', clientId: 'key:0123456789ab' } as const;
+    const submitter = submitterIdOf(key) as string;
+    expect(submitter).toBe('key:0123456789ab');
+    expect(canReadSubmission({ role: 'user', userId: 'key:0123456789ab', clientId: 'user:key:0123456789ab' }, submitter)).toBe(false);
+    expect(submitterIdOf({ role: 'user', userId: 'key:0123456789ab', clientId: 'user:key:0123456789ab' })).toBe('user:key:0123456789ab');
+    expect(submitterIdOf({ role: 'lms', userId: 'carol', clientId: 'user:carol' })).toBe('user:carol');
   });
 });

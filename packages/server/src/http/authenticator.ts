@@ -10,7 +10,7 @@ export interface Principal {
   role: 'anonymous' | 'user' | 'lms' | 'admin';
   /** The user the request acts for (JWT `sub`, or the `X-EdgeLab-User` header of an `lms`/`admin` key). */
   userId?: string;
-  /** Key for the rate limiter: the user, the key, or the client address. */
+  /** Key for the rate limiter: `user:<id>`, `key:<key id>` or `ip:<client address>` (prefixes never overlap). */
   clientId: string;
 }
 
@@ -93,10 +93,15 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
   };
 }
 
-/** The submitter id recorded for a submission made by `principal`; `undefined` (the store's default) when auth is off. */
+/**
+ * The submitter id recorded for a submission made by `principal`; `undefined` (the store's default) when auth is off.
+ * Users (JWT `sub`, or an `lms`/`admin` key's `X-EdgeLab-User`) are `user:<id>`, a key acting for nobody is
+ * `key:<key id>`: distinct prefixes, so no JWT `sub` (say `key:<id>`) can name a key's submissions.
+ */
 export function submitterIdOf(principal: Principal): string | undefined {
   if (principal.role === 'anonymous') return undefined;
-  return principal.userId ?? principal.clientId;
+  if (principal.userId !== undefined) return `user:${principal.userId}`;
+  return principal.clientId;
 }
 
 /** True when `principal` may read a submission made by `submitterId`: its submitter, an admin, or anyone when auth is off. */
