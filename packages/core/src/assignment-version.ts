@@ -21,10 +21,20 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * A stable content hash of an assignment: the sha-256 hex digest of its canonical JSON. Synchronous and pure JS,
- * so it runs in browsers too. Two assignments with equal content (in any key order) have the same version.
+ * The sha-256 hex digest of a value's canonical JSON: equal content always gives the same hash. Used for the public
+ * version of an assignment ({@link toPublicAssignment}), hashed over the public view only.
+ */
+export function contentHash(value: unknown): string {
+  return bytesToHex(sha256(utf8ToBytes(canonicalJson(value))));
+}
+
+/**
+ * A stable content hash of an assignment, hidden tests and solutions included. INTERNAL: never show it to
+ * students (with it, guessable hidden inputs and outputs could be checked offline by hashing candidates); public
+ * views carry {@link toPublicAssignment}'s `version`, hashed over the public view only. It is the sha-256 hex
+ * digest of the assignment's canonical JSON; synchronous and pure JS, so it runs in browsers too. Two assignments with equal content (in any key order) have the same version.
  */
 export function assignmentVersion(a: Assignment): string {
   const { $schema: _editorHint, ...content } = a;
-  return bytesToHex(sha256(utf8ToBytes(canonicalJson(content))));
+  return contentHash(content);
 }

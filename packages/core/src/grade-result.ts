@@ -58,7 +58,10 @@ export interface CompileResult {
 /** The full result of grading a submission. Holds hidden data: never send it to a student; use `toPublicResult`. */
 export interface GradeResult {
   assignmentId: string;
-  /** Content hash of the assignment this was graded against, when known. */
+  /**
+   * Content hash of the whole assignment this was graded against ({@link assignmentVersion}), when known. Internal:
+   * it covers hidden tests, so {@link toPublicResult} leaves it out.
+   */
   assignmentVersion?: string;
   language: LanguageId;
   /** Overall verdict: `accepted`, or the first failing test's verdict in test order. */

@@ -17,7 +17,7 @@ export { defaultComparatorFor } from './default-comparator.js';
 export { scoreTests, overallVerdict, type TestOutcome, type ScoredTest, type ScoredGroup, type TestScores } from './score-tests.js';
 export { resolveLimits } from './resolve-limits.js';
 export { defaultTestName } from './test-name.js';
-export { assignmentVersion, canonicalJson } from './assignment-version.js';
+export { assignmentVersion, canonicalJson, contentHash } from './assignment-version.js';
 export { assignmentJsonSchema, ASSIGNMENT_JSON_SCHEMA_PATH } from './assignment-json-schema.js';
 export {
   toPublicAssignment,

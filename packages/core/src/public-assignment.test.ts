@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pythonAssignment, sqlAssignment } from '../test/fixtures.js';
-import { assignmentVersion } from './assignment-version.js';
+import { assignmentVersion, contentHash } from './assignment-version.js';
 import { parseAssignment } from './parse-assignment.js';
 import { toPublicAssignment, toPublicSummary } from './public-assignment.js';
 
@@ -8,10 +8,21 @@ describe('toPublicAssignment', () => {
   const a = parseAssignment(pythonAssignment(), 'python_sum.json');
   const view = toPublicAssignment(a);
 
+  it('versions the public view by hashing the public view itself, never the whole assignment (hidden tests included)', () => {
+    const { version, ...rest } = view;
+    expect(version).toBe(contentHash(rest));
+    expect(version).not.toBe(assignmentVersion(a));
+    const hiddenChanged = parseAssignment(
+      { ...pythonAssignment(), tests: pythonAssignment().tests.map((t) => (t.visibility === 'hidden' && t.kind === 'io' ? { ...t, input: `${t.input}9` } : t)) },
+      'python_sum.json',
+    );
+    expect(assignmentVersion(hiddenChanged)).not.toBe(assignmentVersion(a));
+    expect(toPublicAssignment(hiddenChanged).version).toBe(version);
+  });
+
   it('keeps what a student needs: statement, starter, limits, public tests', () => {
     expect(view).toMatchObject({
       id: 'python_sum',
-      version: assignmentVersion(a),
       title: 'Sum two numbers',
       statement: 'Read two integers and print their sum.',
       tags: ['basics'],

@@ -8,7 +8,7 @@ import type {
   SqlResultSet,
   TestCase,
 } from './assignment-schema.js';
-import { assignmentVersion } from './assignment-version.js';
+import { contentHash } from './assignment-version.js';
 import { defaultComparatorFor } from './default-comparator.js';
 import { resolveLimits } from './resolve-limits.js';
 import { scoreTests } from './score-tests.js';
@@ -79,7 +79,10 @@ export interface PublicTestGroup {
 /** An assignment as a student sees it: no solutions, no hidden test data. Built by {@link toPublicAssignment}. */
 export interface PublicAssignment {
   id: string;
-  /** The content hash of the assignment ({@link assignmentVersion}). */
+  /**
+   * The content hash of this public view (sha-256 of its canonical JSON without `version`): changes whenever what
+   * students see changes. Derived from public data only, never from hidden tests or solutions.
+   */
   version: string;
   title: string;
   /** Markdown. */
@@ -172,9 +175,8 @@ export function toPublicAssignment(a: Assignment): PublicAssignment {
   }
   const tests = a.tests.map((t, i) => publicTest(a, t, i, scores.tests[i]?.maxPoints ?? 0));
   const hidden = tests.filter((t) => t.visibility === 'hidden');
-  const out: PublicAssignment = {
+  const out: Omit<PublicAssignment, 'version'> = {
     id: a.id,
-    version: assignmentVersion(a),
     title: a.title,
     statement: a.statement,
     tags: [...a.tags],
@@ -191,7 +193,8 @@ export function toPublicAssignment(a: Assignment): PublicAssignment {
   };
   if (a.difficulty !== undefined) out.difficulty = a.difficulty;
   if (a.sqlSchema !== undefined) out.sqlSchema = a.sqlSchema;
-  return out;
+  const { id, ...rest } = out;
+  return { id, version: contentHash(out), ...rest };
 }
 
 /** An assignment as a line in a list (id, title, tags, difficulty, languages). */

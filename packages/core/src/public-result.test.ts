@@ -38,7 +38,7 @@ const hiddenTest: TestResult = {
 };
 const result: GradeResult = {
   assignmentId: 'python_sum',
-  assignmentVersion: 'abc',
+  assignmentVersion: 'full-assignment-hash-3c9e',
   language: 'python',
   verdict: 'wrong_answer',
   score: 0,
@@ -71,9 +71,11 @@ describe('toPublicTestResult', () => {
 describe('toPublicResult', () => {
   it('keeps totals, feedback and public tests; strips hidden test data', () => {
     const view = toPublicResult(result);
+    // The full assignment's hash covers hidden tests: it must not reach a student.
+    expect(view).not.toHaveProperty('assignmentVersion');
+    expect(JSON.stringify(view)).not.toContain('full-assignment-hash-3c9e');
     expect(view).toMatchObject({
       assignmentId: 'python_sum',
-      assignmentVersion: 'abc',
       verdict: 'wrong_answer',
       score: 0,
       maxScore: 3,

@@ -40,7 +40,7 @@ export type PublicTestResult = PublicVisibleTestResult | PublicHiddenTestResult;
 /** A graded submission as a student sees it. Built by {@link toPublicResult}. */
 export interface PublicGradeResult {
   assignmentId: string;
-  assignmentVersion?: string;
+  // No assignment version: GradeResult's is the hash of the whole assignment, hidden tests included.
   language: LanguageId;
   verdict: Verdict;
   score: number;
@@ -103,7 +103,6 @@ export function toPublicResult(r: GradeResult): PublicGradeResult {
     hiddenPassed: hidden.filter((t) => t.verdict === 'accepted').length,
     durationMs: r.durationMs,
   };
-  if (r.assignmentVersion !== undefined) out.assignmentVersion = r.assignmentVersion;
   if (r.compile !== undefined) {
     const compile: CompileResult = { ok: r.compile.ok, output: r.compile.output, usage: copyUsage(r.compile.usage) };
     if (r.compile.verdict !== undefined) compile.verdict = r.compile.verdict;

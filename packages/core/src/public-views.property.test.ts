@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AssignmentInput, TestCaseInput } from './assignment-schema.js';
+import { assignmentVersion } from './assignment-version.js';
 import type { GradeResult, TestResult } from './grade-result.js';
 import { parseAssignment } from './parse-assignment.js';
 import { toPublicAssignment } from './public-assignment.js';
@@ -127,6 +128,21 @@ describe('public views never leak hidden test data (property)', () => {
         for (const t of value.tests) expect(leaks(toPublicTestResult(t), markers)).toEqual([]);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('no public view holds the full assignment hash (assignmentVersion), which would let hidden data be brute-forced', () => {
+    fc.assert(
+      fc.property(assignmentArb, resultArb, ({ value }, { value: graded }) => {
+        const a = parseAssignment(value, 'prop.json');
+        const full = assignmentVersion(a);
+        const withVersion: GradeResult = { ...graded, assignmentVersion: full };
+        expect(JSON.stringify(withVersion)).toContain(full);
+        for (const view of [toPublicAssignment(a), toPublicResult(withVersion), ...withVersion.tests.map(toPublicTestResult)]) {
+          expect(JSON.stringify(view)).not.toContain(full);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 

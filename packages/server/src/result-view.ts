@@ -6,7 +6,7 @@ import type { StoredResult, StoredSubmission } from '@edgelab/store';
 export interface ResultResponse {
   id: string;
   assignmentId: string;
-  assignmentVersion: string;
+  // No assignment version: the stored one hashes the whole assignment, hidden tests included (kept internal).
   language: string;
   status: StoredSubmission['status'];
   createdAt: string;
@@ -31,7 +31,6 @@ export function toResultResponse(submission: StoredSubmission, stored: StoredRes
   const base = {
     id: submission.id,
     assignmentId: submission.assignmentId,
-    assignmentVersion: submission.assignmentVersion,
     language: submission.language,
     status: submission.status,
     createdAt: submission.createdAt.toISOString(),

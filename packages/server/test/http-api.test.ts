@@ -8,14 +8,19 @@ import type { TestApp } from './support/test-app.js';
 let app: TestApp;
 let client: ReturnType<typeof httpClient>;
 const seen: Array<{ where: string; text: string }> = [];
+/** Hashes of the whole fixture assignments (hidden tests included): no response may hold one. */
+let fullVersions: string[] = [];
 
 beforeAll(async () => {
   app = await startTestApp({ env: { EDGELAB_CORS_ORIGINS: 'https://lms.example.edu', EDGELAB_FRAME_ANCESTORS: "'self' https://lms.example.edu" } });
   client = httpClient(app.url, (where, text) => seen.push({ where, text }));
+  fullVersions = (await app.store.assignments.list()).map((a) => a.version);
 });
 afterAll(async () => {
   // Every response of this file, whatever it was, holds no hidden test data.
   for (const { where, text } of seen) assertNoMarkers(text, app.fixtures.markers, where);
+  expect(fullVersions).toHaveLength(4);
+  for (const { where, text } of seen) for (const full of fullVersions) expect(text, `${where} holds a full assignment hash`).not.toContain(full);
   expect(seen.length).toBeGreaterThan(10);
   await app?.close();
 });
@@ -52,6 +57,18 @@ describe('public endpoints', () => {
     const shout = await client.get('/assignments/fixture_shout');
     expect(shout.text).toContain('HELLO');
     expect(shout.text).not.toContain('wrongSolutions');
+  });
+
+  it('the public assignment version and the result never expose the full assignment hash (hidden tests included)', async () => {
+    const stored = await app.store.assignments.get('fixture_shout');
+    const shout = await client.get('/assignments/fixture_shout');
+    expect(shout.json.version).toMatch(/^[0-9a-f]{64}$/);
+    expect(shout.json.version).not.toBe(stored?.version);
+    const submitted = await client.post('/submit', { assignmentId: 'fixture_shout', language: 'python', code: 'print(1)\n' });
+    expect((await app.store.submissions.get(submitted.json.id))?.assignmentVersion).toBe(stored?.version);
+    const result = await client.get(`/results/${submitted.json.id}`);
+    expect(result.json).not.toHaveProperty('assignmentVersion');
+    expect(result.text).not.toContain(stored?.version);
   });
 
   it('GET /languages and /openapi.json describe the API', async () => {

@@ -69,7 +69,6 @@ export const ResultResponseSchema = z
   .object({
     id: z.string(),
     assignmentId: z.string(),
-    assignmentVersion: z.string().optional(),
     language: z.string(),
     status: z.enum(['pending', 'running', 'done', 'error']),
     createdAt: z.string(),
@@ -113,6 +112,7 @@ export const AssignmentSummarySchema = z
 export const PublicAssignmentSchema = z
   .object({
     id: z.string(),
+    version: z.string().describe('sha-256 of this public view (hidden tests and solutions never enter it): changes when what students see changes.'),
     title: z.string(),
     statement: z.string().describe('Markdown.'),
     tags: z.array(z.string()),
