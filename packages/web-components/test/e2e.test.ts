@@ -331,7 +331,7 @@ describe.skipIf(!hasChromium || !hasSandbox)('reference UI end to end (real Edge
       // EventSource cannot send headers, so the live stream went over fetch with the token.
       expect(await other.locator('edgelab-result').getAttribute('data-transport')).toBe('events');
       const stored = await authed.store.submissions.list();
-      expect(stored.map((s) => s.submitterId)).toEqual(['student-42']);
+      expect(stored.map((s) => s.submitterId)).toEqual(['user:student-42']);
     } finally {
       await other.close();
       await authed.close({ graceMs: 1000 });
