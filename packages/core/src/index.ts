@@ -5,6 +5,7 @@
  */
 export * from './errors.js';
 export * from './verdicts.js';
+export * from './submission-status.js';
 export * from './assignment-schema.js';
 export * from './grade-result.js';
 export { parseAssignment, safeParseAssignment, parseAssignmentText, formatJsonPath, type AssignmentParseResult } from './parse-assignment.js';

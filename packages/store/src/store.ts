@@ -1,4 +1,6 @@
-import type { Assignment, Feedback, GradeResult, LanguageId, TestResult } from '@edgelab/core';
+import type { Assignment, Feedback, GradeResult, LanguageId, SubmissionStatus, TestResult } from '@edgelab/core';
+
+export { SubmissionStatus } from '@edgelab/core';
 
 /** Which database a store runs on. */
 export type StoreDialectName = 'sqlite' | 'postgres';
@@ -89,17 +91,6 @@ export interface AssignmentRepository {
   /** Reads every `*.json` in `dir` and upserts the valid ones; never stops at the first invalid file. */
   loadDirectory(dir: string): Promise<LoadDirectoryOutcome>;
 }
-
-/** Where a submission is in its life. */
-export const SubmissionStatus = {
-  pending: 'pending',
-  running: 'running',
-  done: 'done',
-  /** Gave up after `maxAttempts` (internal errors only; a student's crash is a `done` with a verdict). */
-  error: 'error',
-} as const;
-/** One of {@link SubmissionStatus}. */
-export type SubmissionStatus = (typeof SubmissionStatus)[keyof typeof SubmissionStatus];
 
 /** What {@link SubmissionRepository.create} takes. */
 export interface CreateSubmissionInput {

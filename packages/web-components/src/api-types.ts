@@ -1,4 +1,4 @@
-import type { Feedback, LanguageId, Limits, SqlResultSet, TestKind, Verdict, Visibility } from '@edgelab/core';
+import type { Feedback, LanguageId, Limits, SqlResultSet, SubmissionStatus, TestKind, Verdict, Visibility } from '@edgelab/core';
 
 /** One entry of `GET /assignments`: enough to browse and filter. */
 export interface AssignmentSummary {
@@ -54,15 +54,7 @@ export interface AssignmentView {
   maxScore?: number;
 }
 
-/** Where a submission is in its life. */
-export const SubmissionStatus = {
-  pending: 'pending',
-  running: 'running',
-  done: 'done',
-  error: 'error',
-} as const;
-/** One of {@link SubmissionStatus}. */
-export type SubmissionStatus = (typeof SubmissionStatus)[keyof typeof SubmissionStatus];
+export { SubmissionStatus } from '@edgelab/core';
 
 /** The outcome of one test (core's `PublicTestResult`); `expected`/`actual` only for public tests. */
 export interface PublicTestResultView {

@@ -1,3 +1,4 @@
+import { SUBMISSION_STATUSES } from '@edgelab/core';
 import { z } from 'zod';
 
 const CODE_FILE_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -20,7 +21,7 @@ export type SubmitRequest = z.infer<typeof SubmitRequestSchema>;
 export const SubmitResponseSchema = z
   .object({
     id: z.string().describe('Unguessable submission id.'),
-    status: z.enum(['pending', 'running', 'done', 'error']),
+    status: z.enum(SUBMISSION_STATUSES),
     resultUrl: z.string().describe('Same as the Location header.'),
   })
   ;
@@ -70,7 +71,7 @@ export const ResultResponseSchema = z
     id: z.string(),
     assignmentId: z.string(),
     language: z.string(),
-    status: z.enum(['pending', 'running', 'done', 'error']),
+    status: z.enum(SUBMISSION_STATUSES),
     createdAt: z.string(),
     finishedAt: z.string().nullable(),
     score: z.number().nullable(),
