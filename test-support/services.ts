@@ -26,3 +26,14 @@ export async function requireService(name: string, probe: () => Promise<ServiceS
   console.warn(`[skip] ${message}`);
   return false;
 }
+
+/** Probes for a usable sandbox backend (`auto`: Docker, else bubblewrap), for tests that grade for real. */
+export async function probeSandbox(): Promise<ServiceStatus> {
+  const { createSandbox } = await import('@edgelab/executor');
+  try {
+    await (await createSandbox({ backend: 'auto' })).close();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAssignment } from '@edgelab/core';
-import { requireService } from '../../../test-support/services.js';
+import { probeSandbox, requireService } from '../../../test-support/services.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const page = readFileSync(new URL('../index.html', import.meta.url), 'utf8');
@@ -60,15 +60,7 @@ const e2e =
     existsSync('/usr/bin/chromium') ? { ok: true } : { ok: false, reason: '/usr/bin/chromium not found' })) &&
   (await requireService('built server and elements (pnpm build)', async () =>
     existsSync(serverCli) && existsSync(bundle) ? { ok: true } : { ok: false, reason: `${serverCli} or ${bundle} missing` })) &&
-  (await requireService('a sandbox backend (Docker or bubblewrap)', async () => {
-    const { createSandbox } = await import('@edgelab/executor');
-    try {
-      await (await createSandbox({ backend: 'auto' })).close();
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
-    }
-  }));
+  (await requireService('a sandbox backend (Docker or bubblewrap)', probeSandbox));
 
 describe.skipIf(!e2e)('examples/embed page in chromium against a real server', () => {
   let edgelab: ChildProcess | undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { requireService } from '../../../test-support/services.js';
+import { probeSandbox, requireService } from '../../../test-support/services.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const here = fileURLToPath(new URL('../', import.meta.url));
@@ -112,15 +112,7 @@ const built =
   (await requireService('built server (pnpm build)', async () =>
     existsSync(serverCli) ? { ok: true } : { ok: false, reason: `${serverCli} is missing` })) &&
   // `serve` opens the sandbox at start-up
-  (await requireService('a sandbox backend (Docker or bubblewrap)', async () => {
-    const { createSandbox } = await import('@edgelab/executor');
-    try {
-      await (await createSandbox({ backend: 'auto' })).close();
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
-    }
-  }));
+  (await requireService('a sandbox backend (Docker or bubblewrap)', probeSandbox));
 
 describe.skipIf(!built)('the server started with examples/reference-server/sqlite.env', () => {
   let server: ChildProcess | undefined;
