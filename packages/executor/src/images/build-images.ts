@@ -148,6 +148,25 @@ async function swapInto(tmp: string, final: string): Promise<void> {
   await rm(old, { recursive: true, force: true });
 }
 
+/** Puts a finished language root file system in place, stamps it as current and reports it. */
+async function installRootfs(
+  tmp: string,
+  final: string,
+  recipe: RuntimeRecipe,
+  rootfsDir: string,
+  result: BuildImagesResult,
+  progress: (event: BuildProgress) => void,
+): Promise<void> {
+  await swapInto(tmp, final);
+  await writeFile(
+    STAMP_FILE(rootfsDir, recipe.language),
+    JSON.stringify({ stamp: recipe.stamp, packages: recipe.packages, builtAt: new Date().toISOString() } satisfies Stamp),
+  );
+  result.rootfs[recipe.language] = final;
+  result.built.push(recipe.language);
+  progress({ target: recipe.language, status: 'done', message: `root file system ready at ${final}` });
+}
+
 /**
  * Builds the language runtimes: root file systems for the bubblewrap backend and Docker images for the Docker
  * backend, from the same Dockerfiles. Idempotent and incremental: a target whose stamp (a hash of its Dockerfile,
@@ -295,14 +314,7 @@ async function buildImagesLocked(options: BuildImagesOptions, rootfsDir: string)
     }
     await rm(join(tmp, 'install-runtime.sh'), { force: true });
     await writeFile(join(tmp, 'etc', 'resolv.conf'), '');
-    await swapInto(tmp, final);
-    await writeFile(
-      STAMP_FILE(rootfsDir, recipe.language),
-      JSON.stringify({ stamp: recipe.stamp, packages: recipe.packages, builtAt: new Date().toISOString() } satisfies Stamp),
-    );
-    result.rootfs[recipe.language] = final;
-    result.built.push(recipe.language);
-    progress({ target: recipe.language, status: 'done', message: `root file system ready at ${final}` });
+    await installRootfs(tmp, final, recipe, rootfsDir, result, progress);
   }
 
   if (options.docker === false) {
@@ -467,14 +479,7 @@ async function buildFromRegistry(
       tmp,
     ]);
     if (r.code !== 0) fail(`exporting ${image} to ${tmp} failed: ${r.outputTail.trim()}`);
-    await swapInto(tmp, final);
-    await writeFile(
-      STAMP_FILE(rootfsDir, recipe.language),
-      JSON.stringify({ stamp: recipe.stamp, packages: recipe.packages, builtAt: new Date().toISOString() } satisfies Stamp),
-    );
-    result.rootfs[recipe.language] = final;
-    result.built.push(recipe.language);
-    progress({ target: recipe.language, status: 'done', message: `root file system ready at ${final}` });
+    await installRootfs(tmp, final, recipe, rootfsDir, result, progress);
   }
   return result;
 }
