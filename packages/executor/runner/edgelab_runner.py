@@ -10,6 +10,7 @@ submission with this small loop inside keeps the per-test cost close to a bare `
 
 import binascii
 import errno
+import fcntl
 import json
 import os
 import resource
@@ -40,6 +41,11 @@ EXTRA_WIPE = ["/dev/shm", "/dev/mqueue"] if AM_INIT else []
 # of a private IPC namespace, every one of them was made by a test and is removed after every run.
 SYSV_IPC = [("/proc/sysvipc/shm", "shmctl"), ("/proc/sysvipc/msg", "msgctl"), ("/proc/sysvipc/sem", "semctl")]
 IPC_RMID = 0
+# A warm worker's working directory in the scratch: the same directory for every test (a JVM cannot change its
+# working directory), emptied and refilled between tests.
+WORKER_DIR = "work"
+# How long a warm worker may take to say `ready` before the session runs its tests cold.
+WORKER_BOOT_S = 20
 
 _proto_out = None  # the protocol stream, a dup of the original stdout
 
@@ -202,9 +208,10 @@ def kill_leftovers():
         time.sleep(0.005)
 
 
-def clear_directory(path):
+def clear_directory(path, keep=None):
     """Empties `path` whatever the student left in it: any depth (no recursion, no long paths: it walks with
-    chdir), any permissions (the owner may always chmod), symlinks never followed. Bounded, so it always ends."""
+    chdir), any permissions (the owner may always chmod), symlinks never followed. Bounded, so it always ends.
+    `keep`: the name of one directory directly in `path` left in place (its contents too)."""
     try:
         os.chdir(path)
     except OSError:
@@ -225,7 +232,7 @@ def clear_directory(path):
                     for entry in entries:
                         try:
                             if entry.is_dir(follow_symlinks=False):
-                                if (len(names), entry.name) in skip:
+                                if (len(names), entry.name) in skip or (not names and entry.name == keep):
                                     continue
                                 try:
                                     os.chmod(entry.name, 0o700)  # a directory without x cannot be entered
@@ -291,13 +298,16 @@ def remove_sysv_ipc():
     return not sysv_ipc_ids()
 
 
-def wipe_writable_places():
+def wipe_writable_places(keep=None):
     """Removes everything in the scratch directory and other writable places, so nothing passes between runs.
+    `keep`: a directory directly in the scratch that stays, emptied (a warm worker's working directory).
     A System V IPC object that will not go away ends the runner (the host then sees a sandbox failure) rather
     than let a later test read what an earlier, maybe hidden, one stored there."""
     for base in [SCRATCH] + EXTRA_WIPE:
         if os.path.isdir(base):
-            clear_directory(base)
+            clear_directory(base, keep if base == SCRATCH else None)
+    if keep is not None:
+        clear_directory(os.path.join(SCRATCH, keep))
     if AM_INIT and not remove_sysv_ipc():
         sys.stderr.write("edgelab runner: cannot remove System V IPC objects left by a test; stopping\n")
         sys.stderr.flush()
@@ -383,17 +393,20 @@ def make_read_only(workdir):
     os.chmod(workdir, 0o555)
 
 
-def child_exec(req, workdir, stdin_r, out_w, err_w, env, exec_w):
-    """In the forked child: isolate the process group, set limits, wire stdio and exec. Never returns.
-    A failure before the program starts is written to `exec_w` (closed by a successful exec), so the host can
-    tell a broken runtime from a program that merely exits 127."""
+def child_exec(req, workdir, fds, env, exec_w, cpu_limit=None):
+    """In the forked child: isolate the process group, set limits, wire `fds` (target descriptor -> ours: 0, 1
+    and 2 always, more for a worker) and exec. Never returns. A failure before the program starts is written to
+    `exec_w` (closed by a successful exec), so the host can tell a broken runtime from a program that exits 127.
+    `cpu_limit`: (soft, hard) RLIMIT_CPU in seconds; default a backstop just past the run's CPU limit."""
     try:
-        os.set_inheritable(exec_w, False)
         os.setsid()
-        os.dup2(stdin_r, 0)
-        os.dup2(out_w, 1)
-        os.dup2(err_w, 2)
-        os.closerange(3, exec_w)
+        # Every source moves above every target first, so wiring one never overwrites another.
+        top = max(fds) + 1
+        moved = {target: fcntl.fcntl(source, fcntl.F_DUPFD_CLOEXEC, top) for target, source in fds.items()}
+        exec_w = fcntl.fcntl(exec_w, fcntl.F_DUPFD_CLOEXEC, top)
+        for target, source in moved.items():
+            os.dup2(source, target)  # dup2 clears close-on-exec on the target
+        os.closerange(top, exec_w)
         os.closerange(exec_w + 1, 65536)
         for sig in (signal.SIGPIPE, signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, signal.SIG_DFL)
@@ -403,7 +416,6 @@ def child_exec(req, workdir, stdin_r, out_w, err_w, env, exec_w):
                 f.write("1000")
         except OSError:
             pass
-        cpu_s = max(1, (int(req["timeMs"]) + 999) // 1000)
         limits = [
             (resource.RLIMIT_CORE, 0),
             (resource.RLIMIT_FSIZE, int(req.get("fileMb", 64)) * 1024 * 1024),
@@ -417,9 +429,12 @@ def child_exec(req, workdir, stdin_r, out_w, err_w, env, exec_w):
                 resource.setrlimit(which, (value, value))
             except (ValueError, OSError):
                 pass
-        try:
+        if cpu_limit is None:
             # Soft limit sends SIGXCPU, hard one SIGKILL: a backstop behind the runner's own CPU polling.
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu_s + 1, cpu_s + 2))
+            cpu_s = max(1, (int(req["timeMs"]) + 999) // 1000)
+            cpu_limit = (cpu_s + 1, cpu_s + 2)
+        try:
+            resource.setrlimit(resource.RLIMIT_CPU, cpu_limit)
         except (ValueError, OSError):
             pass
         os.chdir(workdir)
@@ -436,11 +451,139 @@ def child_exec(req, workdir, stdin_r, out_w, err_w, env, exec_w):
     os._exit(127)
 
 
+def read_exec_error(exec_r):
+    """Blocks until the exec succeeds (the pipe closes on exec) or fails (the child writes why)."""
+    exec_error = b""
+    while True:
+        try:
+            piece = os.read(exec_r, 4096)
+        except InterruptedError:
+            continue
+        if not piece:
+            break
+        exec_error += piece
+    os.close(exec_r)
+    return exec_error.decode("utf-8", "replace").strip() or None
+
+
+def run_env(req, home):
+    """The minimal environment of a run, plus the request's variables."""
+    env = {"PATH": DEFAULT_PATH, "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    for k, v in (req.get("env") or {}).items():
+        env[str(k)] = str(v)
+    return env
+
+
+def signal_name(num):
+    try:
+        return signal.Signals(num).name
+    except ValueError:
+        return "SIG%d" % num
+
+
+def decode_status(status):
+    """(exit code, signal name) of a wait status."""
+    if os.WIFEXITED(status):
+        return os.WEXITSTATUS(status), None
+    if os.WIFSIGNALED(status):
+        return None, signal_name(os.WTERMSIG(status))
+    return None, None
+
+
+class Output:
+    """stdout and stderr of a run, capped together at `cap` bytes."""
+
+    def __init__(self, out_r, err_r, cap):
+        self.chunks = {out_r: [], err_r: []}
+        self.out_r, self.err_r = out_r, err_r
+        self.cap = cap
+        self.total = 0
+        self.truncated = False
+
+    def add(self, fd, data):
+        """Keeps what fits; returns False once the cap is passed."""
+        room = self.cap - self.total
+        if len(data) > room:
+            data = data[: max(room, 0)]
+            self.truncated = True
+        self.total += len(data)
+        if data:
+            self.chunks[fd].append(data)
+        return not self.truncated
+
+    def fields(self):
+        return {
+            "stdout": b64e(b"".join(self.chunks[self.out_r])),
+            "stderr": b64e(b"".join(self.chunks[self.err_r])),
+            "truncated": self.truncated,
+        }
+
+
+class Worker:
+    """A warm worker: one long-lived process (the JVM, for Java) that runs one test per request, so tests skip
+    the runtime's start-up. Descriptors: 0 a memory file holding the test's stdin, 1/2 pipes read as the test's
+    stdout/stderr, 3 requests, 4 replies (see PROTOCOL.md, "Warm workers")."""
+
+    def __init__(self, key, pid, stdin_fd, out_r, err_r, req_w, reply_r):
+        self.key = key
+        self.pid = pid
+        self.stdin_fd = stdin_fd
+        self.out_r, self.err_r, self.req_w, self.reply_r = out_r, err_r, req_w, reply_r
+        self.reply_buf = b""
+
+    def fds(self):
+        return (self.stdin_fd, self.out_r, self.err_r, self.req_w, self.reply_r)
+
+    def reply_line(self):
+        """Reads what is there of the reply pipe; returns a complete line, b"" at EOF, or None."""
+        if b"\n" not in self.reply_buf:
+            try:
+                data = os.read(self.reply_r, 4096)
+            except BlockingIOError:
+                return None
+            except OSError:
+                data = b""
+            if not data:
+                return b""
+            self.reply_buf += data
+        if b"\n" not in self.reply_buf:
+            return None
+        line, self.reply_buf = self.reply_buf.split(b"\n", 1)
+        return line
+
+
+def hwm_kb(pid):
+    """Peak resident memory (VmHWM) of a live process, in KiB."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def drain(fd, output):
+    """Reads what a pipe holds now; False once the output cap is passed."""
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except (BlockingIOError, OSError):
+            return True
+        if not data:
+            return True
+        if not output.add(fd, data):
+            return False
+
+
 class Session:
     def __init__(self):
         self.files = {}
         self.kept = {}
         self.counter = 0
+        self.worker = None
+        self.worker_broken = None  # why warm workers are off for this session, once one failed to start
         self.wakeup_r, self.wakeup_w = os.pipe()
         os.set_blocking(self.wakeup_r, False)
         os.set_blocking(self.wakeup_w, False)
@@ -448,18 +591,25 @@ class Session:
         signal.signal(signal.SIGCHLD, lambda *_: None)
 
     def init(self, msg):
+        self.stop_worker()
         self.files = {k: b64d(v) for k, v in (msg.get("files") or {}).items()}
         for rel in self.files:
             safe_relpath(rel)
         self.kept = {}
-        wipe_writable_places()
+        self.worker_broken = None
+        self.wipe()
         send({"type": "ready", "version": PROTOCOL_VERSION, "pid": os.getpid(), "init": AM_INIT})
 
-    def run(self, req):
-        self.counter += 1
-        workdir = os.path.join(SCRATCH, "run-%d" % self.counter)
-        keep = bool(req.get("keepOutputs"))
-        os.makedirs(workdir)
+    def wipe(self):
+        wipe_writable_places(keep=WORKER_DIR if self.worker else None)
+
+    def stop(self):
+        """Kills everything the session started (the worker too) and wipes the writable places."""
+        self.stop_worker()
+        kill_leftovers()
+        wipe_writable_places()
+
+    def fill(self, workdir, req, keep):
         write_files(workdir, self.files)
         write_files(workdir, self.kept)
         write_files(workdir, {k: b64d(v) for k, v in (req.get("files") or {}).items()})
@@ -468,17 +618,38 @@ class Session:
         os.makedirs(tmpdir)
         if not keep:
             make_read_only(workdir)
-        env = {
-            "PATH": DEFAULT_PATH,
-            "HOME": tmpdir,
-            "TMPDIR": tmpdir,
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-        }
-        for k, v in (req.get("env") or {}).items():
-            env[str(k)] = str(v)
+        return before, tmpdir
+
+    def run(self, req):
+        keep = bool(req.get("keepOutputs"))
+        spec = req.get("worker")
+        result = None
+        note = None
+        if spec and not keep:
+            if self.worker_broken is None:
+                result, note = self._run_warm(req, spec)
+            else:
+                note = self.worker_broken
+        if result is None:
+            self.stop_worker()
+            result = self._run_cold(req, keep)
+        if spec and not keep:
+            result["worker"] = {"warm": note is None or note.startswith("recycled"), "note": note}
+        result["type"] = "result"
+        if "id" in req:
+            result["id"] = req["id"]
+        send(result)
+        # Wiped after answering (the host is comparing meanwhile) but before the next message is read: the next
+        # run still starts from an empty scratch.
+        self.wipe()
+
+    def _run_cold(self, req, keep):
+        self.counter += 1
+        workdir = os.path.join(SCRATCH, "run-%d" % self.counter)
+        os.makedirs(workdir)
+        before, tmpdir = self.fill(workdir, req, keep)
         try:
-            result = self._execute(req, workdir, env)
+            result = self._execute(req, workdir, run_env(req, tmpdir))
         finally:
             kill_leftovers()
         if keep and result["exitCode"] == 0:
@@ -491,18 +662,239 @@ class Session:
             for rel, data in after.items():
                 if before is None or before.get(rel) != data:
                     self.kept[rel] = data
-        result["type"] = "result"
-        if "id" in req:
-            result["id"] = req["id"]
-        send(result)
-        # Wiped after answering (the host is comparing meanwhile) but before the next message is read: the next
-        # run still starts from an empty scratch.
-        wipe_writable_places()
+        return result
+
+    # ---- warm workers --------------------------------------------------------------------------------------
+
+    def stop_worker(self):
+        """Kills the warm worker, if any; returns its wait status (None if it was reaped already)."""
+        worker = self.worker
+        if worker is None:
+            return None
+        for target in (lambda: os.killpg(worker.pid, signal.SIGKILL), lambda: os.kill(worker.pid, signal.SIGKILL)):
+            try:
+                target()
+            except OSError:
+                pass
+        status = None
+        while True:
+            try:
+                status = os.waitpid(worker.pid, 0)[1]
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                pass  # already reaped
+            break
+        self.forget_worker()
+        return status
+
+    def forget_worker(self):
+        """Drops the worker (already dead and reaped) and closes our ends of its descriptors."""
+        worker, self.worker = self.worker, None
+        for fd in worker.fds() if worker else ():
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _start_worker(self, req, spec, key, workdir, env):
+        """Starts a worker and waits for its `ready`; returns it, or None with self.worker_broken set."""
+        stdin_fd = os.memfd_create("edgelab-stdin", os.MFD_CLOEXEC)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        req_r, req_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        exec_r, exec_w = os.pipe()
+        launch = dict(req, argv=spec["argv"])
+        pid = os.fork()
+        if pid == 0:
+            os.close(exec_r)
+            # No CPU backstop of its own: the worker lives across tests; each test's CPU is polled (and a
+            # per-test RLIMIT_CPU is set with prlimit before it starts).
+            child_exec(launch, workdir, {0: stdin_fd, 1: out_w, 2: err_w, 3: req_r, 4: reply_w}, env, exec_w,
+                       cpu_limit=(resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        for fd in (out_w, err_w, req_r, reply_w, exec_w):
+            os.close(fd)
+        worker = Worker(key, pid, stdin_fd, out_r, err_r, req_w, reply_r)
+        for fd in (out_r, err_r, reply_r):
+            os.set_blocking(fd, False)
+        exec_error = read_exec_error(exec_r)
+        boot = Output(out_r, err_r, 64 * 1024)
+        deadline = time.monotonic() + WORKER_BOOT_S
+        line = None
+        while exec_error is None and time.monotonic() < deadline:
+            if REAPER.reap(pid) is not None:
+                line = b""
+                break
+            try:
+                readable, _, _ = select.select([out_r, err_r, reply_r, self.wakeup_r], [], [], TICK_S)
+            except InterruptedError:
+                readable = []
+            for fd in (out_r, err_r):
+                if fd in readable:
+                    drain(fd, boot)
+            if self.wakeup_r in readable:
+                try:
+                    os.read(self.wakeup_r, 4096)
+                except OSError:
+                    pass
+            if reply_r in readable:
+                line = worker.reply_line()
+                if line is not None:
+                    break
+        REAPER.orphan_cpu_ms = 0
+        self.worker = worker
+        if line == b"ready":
+            return worker
+        self.stop_worker()
+        detail = exec_error or b64d(boot.fields()["stderr"]).decode("utf-8", "replace").strip()[-300:]
+        why = "did not start" if line is None else "ended before it was ready"
+        self.worker_broken = "cold: the warm worker %s (%s)" % (why, detail or "no output")
+        return None
+
+    def _run_warm(self, req, spec):
+        """Runs one test in the session's warm worker, starting one when needed. Returns (result, note), or
+        (None, why) when the test must run cold instead (the worker could not start, or asked for it)."""
+        key = json.dumps([spec["argv"], req.get("env"), req.get("pids"), req.get("fileMb"), req.get("addressSpaceMb")])
+        if self.worker is not None and self.worker.key != key:
+            self.stop_worker()
+        workdir = os.path.join(SCRATCH, WORKER_DIR)
+        if self.worker is None:
+            kill_leftovers()
+            wipe_writable_places()
+            os.makedirs(workdir)
+            _, tmpdir = self.fill(workdir, req, False)
+            if self._start_worker(req, spec, key, workdir, run_env(req, os.path.join(workdir, ".tmp"))) is None:
+                return None, self.worker_broken
+        else:
+            clear_directory(workdir)
+            self.fill(workdir, req, False)
+        worker = self.worker
+        result, flags = self._execute_warm(req, spec, worker)
+        note = None if self.worker is worker else "recycled: the worker ended with the test"
+        others = [p for p in list_pids() if p not in (os.getpid(), worker.pid) and (AM_INIT or ppid_of(p) == os.getpid())]
+        if self.worker is worker and (others or flags):
+            # Any flag means the worker could not put everything back (see JavaWorker.java): a fresh one follows.
+            note = "recycled: " + ("processes left running" if others else ",".join(sorted(flags)))
+            self.stop_worker()
+        if others:
+            kill_leftovers()
+        REAPER.orphan_cpu_ms = 0
+        if "cold" in flags:
+            return None, "cold: the program registered shutdown hooks, which run when its own JVM exits"
+        return result, note
+
+    def _execute_warm(self, req, spec, worker):
+        time_ms = int(req["timeMs"])
+        wall_ms = int(req.get("wallMs") or (2 * time_ms + 1000))
+        output = Output(worker.out_r, worker.err_r, int(req["outputKb"]) * 1024)
+        stdin_data = b64d(req.get("stdin"))
+        os.ftruncate(worker.stdin_fd, 0)
+        offset = 0
+        while offset < len(stdin_data):
+            offset += os.pwrite(worker.stdin_fd, stdin_data[offset : offset + (1 << 20)], offset)
+        oom_before = oom_kill_count()
+        cpu_before = sandbox_cpu_ms(worker.pid)
+        try:
+            with open("/proc/%d/clear_refs" % worker.pid, "w") as f:
+                f.write("5")  # resets VmHWM: the peak below is this test's
+        except OSError:
+            pass
+        try:
+            used_s = proc_cpu_ticks(worker.pid, False) // CLK_TCK
+            cpu_s = max(1, (time_ms + 999) // 1000)
+            resource.prlimit(worker.pid, resource.RLIMIT_CPU, (used_s + cpu_s + 1, resource.RLIM_INFINITY))
+        except (OSError, ValueError):
+            pass
+        start = time.monotonic()
+        os.write(worker.req_w, ("\t".join(["run"] + [str(a) for a in spec["args"]]) + "\n").encode())
+        limit_hit = None
+        killed_by_us = False
+        reply = None
+        status = None
+        cpu_ms = 0
+        last_cpu_check = 0.0
+        while reply is None and status is None:
+            try:
+                readable, _, _ = select.select([worker.out_r, worker.err_r, worker.reply_r, self.wakeup_r], [], [], TICK_S)
+            except InterruptedError:
+                readable = []
+            if self.wakeup_r in readable:
+                try:
+                    os.read(self.wakeup_r, 4096)
+                except OSError:
+                    pass
+            for fd in (worker.out_r, worker.err_r):
+                if fd in readable and not drain(fd, output) and limit_hit is None:
+                    limit_hit = "output"
+            if worker.reply_r in readable:
+                line = worker.reply_line()
+                if line is not None:
+                    reply = line
+            exited = REAPER.reap(worker.pid)
+            if exited is not None:
+                status = exited[0]
+            if limit_hit is None and reply is None and status is None:
+                now = time.monotonic()
+                if (now - start) * 1000 > wall_ms:
+                    limit_hit = "time"
+                elif now - last_cpu_check >= TICK_S:
+                    last_cpu_check = now
+                    cpu_ms = sandbox_cpu_ms(worker.pid) - cpu_before
+                    if cpu_ms > time_ms:
+                        limit_hit = "time"
+            if limit_hit is not None:
+                killed_by_us = True
+                break
+        wall = (time.monotonic() - start) * 1000
+        cpu_ms = max(cpu_ms, sandbox_cpu_ms(worker.pid) - cpu_before)
+        memory_kb = hwm_kb(worker.pid)
+        for fd in (worker.out_r, worker.err_r):
+            if not drain(fd, output) and limit_hit is None:
+                limit_hit = "output"
+        flags = set()
+        parts = reply.decode("utf-8", "replace").split("\t") if reply else []
+        if limit_hit is None and len(parts) == 3 and parts[0] == "done" and parts[1].lstrip("-").isdigit():
+            exit_code, sig_name = int(parts[1]) & 0xFF, None
+            flags = set(f for f in parts[2].split(",") if f)
+        else:
+            # Stopped for a limit, died, or answered garbage: this worker is done either way.
+            if status is None:
+                killed_by_us = True
+                status = self.stop_worker()
+            else:
+                self.forget_worker()
+            exit_code, sig_name = decode_status(status) if status is not None else (None, "SIGKILL")
+        try:
+            os.ftruncate(worker.stdin_fd, 0)  # the test's input does not outlive the test
+        except OSError:
+            pass
+        if limit_hit is None:
+            if cpu_ms > time_ms or wall > wall_ms or sig_name == "SIGXCPU":
+                limit_hit = "time"
+            else:
+                oom_after = oom_kill_count()
+                if oom_before is not None and oom_after is not None and oom_after > oom_before:
+                    limit_hit = "memory"
+                elif sig_name == "SIGKILL" and not killed_by_us:
+                    limit_hit = "memory"
+        result = {
+            "exitCode": exit_code,
+            "signal": sig_name,
+            "wallMs": int(wall),
+            "cpuMs": int(max(cpu_ms, 0)),
+            "memoryKb": int(memory_kb),
+            "limitHit": limit_hit,
+            "execError": None,
+        }
+        result.update(output.fields())
+        return result, flags
+
+    # ---- one process per run ------------------------------------------------------------------------------
 
     def _execute(self, req, workdir, env):
         time_ms = int(req["timeMs"])
         wall_ms = int(req.get("wallMs") or (2 * time_ms + 1000))
-        cap = int(req["outputKb"]) * 1024
         stdin_data = b64d(req.get("stdin"))
         stdin_r, stdin_w = os.pipe()
         out_r, out_w = os.pipe()
@@ -513,26 +905,14 @@ class Session:
         pid = os.fork()
         if pid == 0:
             os.close(exec_r)
-            child_exec(req, workdir, stdin_r, out_w, err_w, env, exec_w)
+            child_exec(req, workdir, {0: stdin_r, 1: out_w, 2: err_w}, env, exec_w)
         for fd in (stdin_r, out_w, err_w, exec_w):
             os.close(fd)
-        # Blocks only until the exec succeeds (the pipe closes on exec) or fails (the child writes why).
-        exec_error = b""
-        while True:
-            try:
-                piece = os.read(exec_r, 4096)
-            except InterruptedError:
-                continue
-            if not piece:
-                break
-            exec_error += piece
-        os.close(exec_r)
+        exec_error = read_exec_error(exec_r)
         for fd in (stdin_w, out_r, err_r):
             os.set_blocking(fd, False)
 
-        chunks = {out_r: [], err_r: []}
-        total = 0
-        truncated = False
+        output = Output(out_r, err_r, int(req["outputKb"]) * 1024)
         limit_hit = None
         killed_by_us = False
         stdin_off = 0
@@ -588,14 +968,7 @@ class Session:
                     open_reads.discard(fd)
                     os.close(fd)
                     continue
-                room = cap - total
-                if len(data) > room:
-                    data = data[: max(room, 0)]
-                    truncated = True
-                total += len(data)
-                if data:
-                    chunks[fd].append(data)
-                if truncated and limit_hit is None:
+                if not output.add(fd, data) and limit_hit is None:
                     limit_hit = "output"
                     kill_all()
             if writable:
@@ -631,16 +1004,7 @@ class Session:
         status, usage = exited
         cpu_ms = max(cpu_ms, int((usage.ru_utime + usage.ru_stime) * 1000) + REAPER.orphan_cpu_ms)
         REAPER.orphan_cpu_ms = 0
-        exit_code = None
-        sig_name = None
-        if os.WIFEXITED(status):
-            exit_code = os.WEXITSTATUS(status)
-        elif os.WIFSIGNALED(status):
-            num = os.WTERMSIG(status)
-            try:
-                sig_name = signal.Signals(num).name
-            except ValueError:
-                sig_name = "SIG%d" % num
+        exit_code, sig_name = decode_status(status)
         if limit_hit is None:
             if cpu_ms > time_ms or wall > wall_ms or sig_name == "SIGXCPU":
                 limit_hit = "time"
@@ -650,18 +1014,17 @@ class Session:
                     limit_hit = "memory"
                 elif sig_name == "SIGKILL" and not killed_by_us:
                     limit_hit = "memory"  # nobody in the runner sent it: the kernel's OOM killer did
-        return {
-            "stdout": b64e(b"".join(chunks[out_r])),
-            "stderr": b64e(b"".join(chunks[err_r])),
+        result = {
             "exitCode": exit_code,
             "signal": sig_name,
             "wallMs": int(wall),
             "cpuMs": int(cpu_ms),
             "memoryKb": int(usage.ru_maxrss),
             "limitHit": limit_hit,
-            "truncated": truncated,
-            "execError": exec_error.decode("utf-8", "replace").strip() or None,
+            "execError": exec_error,
         }
+        result.update(output.fields())
+        return result
 
 
 def main():
@@ -703,8 +1066,7 @@ def main():
                 elif kind == "run":
                     session.run(msg)
                 elif kind == "exit":
-                    kill_leftovers()
-                    wipe_writable_places()
+                    session.stop()
                     remove_private_scratch()
                     send({"type": "bye"})
                     return
@@ -715,13 +1077,11 @@ def main():
                 if isinstance(msg, dict) and "id" in msg:
                     reply["id"] = msg["id"]
                 try:
-                    kill_leftovers()
-                    wipe_writable_places()
+                    session.stop()
                 except Exception:  # noqa: BLE001
                     pass
                 send(reply)
-    kill_leftovers()
-    wipe_writable_places()
+    session.stop()
     remove_private_scratch()
 
 

@@ -33,6 +33,27 @@ export interface RunLimits {
 /** Which limit stopped a run, if any. */
 export type LimitHit = 'time' | 'memory' | 'output' | null;
 
+/**
+ * A warm worker for a run: one long-lived process per session that runs each test itself, so tests skip the
+ * runtime's start-up (Java: one JVM, a fresh class loader per test). The run's `command` stays the reference: the
+ * runner falls back to it, in a process of its own, whenever the worker cannot start or cannot run the test
+ * faithfully (see runner/PROTOCOL.md, "Warm workers").
+ */
+export interface WorkerRequest {
+  /** argv that starts the worker; a worker is reused while this (and the run's env and limits) stay the same. */
+  command: readonly string[];
+  /** What the worker runs for this test (Java: the main class, then the program's arguments). */
+  args: readonly string[];
+}
+
+/** Whether a run went through a warm worker, and why not or what followed. */
+export interface WorkerReport {
+  /** True when the run's result came from the warm worker. */
+  warm: boolean;
+  /** Why the run went cold, or why the worker was replaced after it; null when neither happened. */
+  note: string | null;
+}
+
 /** One command to run in a session. */
 export interface RunRequest {
   /** argv; resolved with the runtime's PATH. */
@@ -50,6 +71,8 @@ export interface RunRequest {
    * every run starts from the pristine session files and leaves nothing behind.
    */
   keepOutputs?: boolean;
+  /** Run in the session's warm worker when possible (ignored with `keepOutputs`). */
+  worker?: WorkerRequest;
 }
 
 /** What one run did. Never throws for anything the program does: a crash is an outcome. */
@@ -70,6 +93,8 @@ export interface RunOutcome {
    * infrastructure fault, unlike a program that exits 127 by itself; the judge treats it as `SANDBOX_FAILED`.
    */
   execError?: string;
+  /** Present when the request asked for a warm worker: whether it was used. */
+  worker?: WorkerReport;
 }
 
 /** What a session needs: which runtime and the submission's files. */

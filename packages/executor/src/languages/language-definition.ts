@@ -1,5 +1,5 @@
 import type { LanguageId, Limits } from '@edgelab/core';
-import type { RunLimits } from '../sandbox.js';
+import type { RunLimits, WorkerRequest } from '../sandbox.js';
 
 /** What the judge needs to know about one step (compile or run) of a language. */
 export interface LanguageStep {
@@ -7,6 +7,11 @@ export interface LanguageStep {
   command(limits: Limits, files: readonly string[]): string[];
   /** The runner limits for the step: where a language adds time for startup or maps memory onto flags. */
   limits(limits: Limits): RunLimits;
+  /**
+   * A warm worker that runs the step faster than `command` and exactly like it (the runner falls back to
+   * `command` whenever the worker cannot be used); absent when every run is its own process.
+   */
+  worker?(limits: Limits, files: readonly string[]): WorkerRequest;
 }
 
 /**

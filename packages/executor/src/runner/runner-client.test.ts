@@ -136,3 +136,119 @@ describe('RunnerClient with edgelab_runner.py', () => {
     expect(isEdgeLabError(error, 'SANDBOX_FAILED')).toBe(true);
   });
 });
+
+// A warm worker written for the test, speaking the worker protocol (runner/PROTOCOL.md, "Warm workers"): it says
+// something on stderr while booting, then runs one "program" per request. The Java worker is tested in the sandbox
+// suites; this checks what the runner does with any worker.
+const FAKE_WORKER = `
+import os, sys
+req = os.fdopen(3, "rb", buffering=0)
+rep = os.fdopen(4, "wb", buffering=0)
+sys.stderr.write("booting\\n"); sys.stderr.flush()
+rep.write(b"ready\\n")
+for line in iter(req.readline, b""):
+    what, *args = line.decode().rstrip("\\n").split("\\t")[1:]
+    os.lseek(0, 0, os.SEEK_SET)
+    data = os.read(0, 1 << 20)
+    if what == "echo":
+        os.write(1, b"pid=%d stdin=%s cwd=%s" % (os.getpid(), data, sorted(os.listdir(".")).__repr__().encode()))
+        os.write(2, b"to stderr")
+        rep.write(b"done\\t0\\t\\n")
+    elif what == "status":
+        rep.write(("done\\t%s\\t%s\\n" % (args[0], args[1] if len(args) > 1 else "")).encode())
+    elif what == "die":
+        os.write(1, b"dying")
+        os._exit(int(args[0]))
+    elif what == "spin":
+        while True:
+            pass
+    elif what == "flood":
+        while True:
+            os.write(1, b"x" * 65536)
+    elif what == "garbage":
+        rep.write(b"nonsense\\n")
+`;
+
+describe('RunnerClient with a warm worker', () => {
+  const worker = (...args: string[]) => ({ command: ['python3', '-c', FAKE_WORKER], args: [...args] });
+  const cold = py('import os, sys; print("cold", sys.stdin.read(), end="")');
+  const echo = async (client: RunnerClient, stdin: string) =>
+    client.run({ command: cold, stdin, limits, worker: worker('echo') });
+
+  it('runs test after test in one worker, each with its own stdin and files, and none of its start-up output', async () => {
+    const { client } = startRunner();
+    await client.init({ 'data.txt': 'x' });
+    const first = await echo(client, 'first');
+    const second = await client.run({ command: cold, stdin: 'second', files: { 'extra.txt': 'y' }, limits, worker: worker('echo') });
+    const third = await echo(client, '3');
+    const pid = /^pid=(\d+) /.exec(first.stdout)?.[1];
+    expect(pid).toBeDefined();
+    expect(first).toMatchObject({ stdout: `pid=${pid} stdin=first cwd=['.tmp', 'data.txt']`, stderr: 'to stderr', exitCode: 0, worker: { warm: true, note: null } });
+    expect(second.stdout).toBe(`pid=${pid} stdin=second cwd=['.tmp', 'data.txt', 'extra.txt']`);
+    expect(third.stdout).toBe(`pid=${pid} stdin=3 cwd=['.tmp', 'data.txt']`); // a shorter input than the last: no leftover bytes
+    expect(first.usage.memoryKb).toBeGreaterThan(0);
+  });
+
+  it('stops a worker test at the CPU limit and starts a fresh worker for the next test', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const before = await echo(client, 'a');
+    const spin = await client.run({ command: cold, limits: { ...limits, timeMs: 300, wallMs: 5000 }, worker: worker('spin') });
+    expect(spin).toMatchObject({ limitHit: 'time', signal: 'SIGKILL', exitCode: null });
+    expect(spin.usage.cpuMs).toBeGreaterThanOrEqual(300);
+    const after = await echo(client, 'b');
+    expect(after.stdout).toMatch(/^pid=\d+ stdin=b/);
+    expect(after.stdout.split(' ')[0]).not.toBe(before.stdout.split(' ')[0]);
+  });
+
+  it('cuts a flood at the output cap', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const flood = await client.run({ command: cold, limits: { ...limits, outputKb: 16 }, worker: worker('flood') });
+    expect(flood).toMatchObject({ limitHit: 'output', truncated: true });
+    expect(flood.stdout.length).toBe(16 * 1024);
+    expect((await echo(client, 'next')).stdout).toMatch(/^pid=\d+ stdin=next/);
+  });
+
+  it('reports the exit status of a worker that ends during a test, with what it printed', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const died = await client.run({ command: cold, limits, worker: worker('die', '7') });
+    expect(died).toMatchObject({ exitCode: 7, signal: null, limitHit: null, stdout: 'dying', worker: { warm: true, note: 'recycled: the worker ended with the test' } });
+    expect((await echo(client, 'again')).exitCode).toBe(0);
+  });
+
+  it('reports the status the worker gives, replaces a worker that flags itself, and runs a test cold when told', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    expect(await client.run({ command: cold, limits, worker: worker('status', '3') })).toMatchObject({ exitCode: 3, worker: { warm: true, note: null } });
+    const pid = (await echo(client, '')).stdout.split(' ')[0];
+    const flagged = await client.run({ command: cold, limits, worker: worker('status', '0', 'threads') });
+    expect(flagged.worker).toEqual({ warm: true, note: 'recycled: threads' });
+    expect((await echo(client, '')).stdout.split(' ')[0]).not.toBe(pid);
+    const rerun = await client.run({ command: cold, stdin: 'in', limits, worker: worker('status', '0', 'cold') });
+    expect(rerun).toMatchObject({ stdout: 'cold in', exitCode: 0, worker: { warm: false } });
+    expect(rerun.worker?.note).toMatch(/^cold: /);
+  });
+
+  it('kills a worker that answers garbage', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const garbage = await client.run({ command: cold, limits, worker: worker('garbage') });
+    expect(garbage).toMatchObject({ exitCode: null, signal: 'SIGKILL', limitHit: null });
+    expect((await echo(client, 'ok')).stdout).toMatch(/stdin=ok/);
+  });
+
+  it('runs every test of the session with its command, and says why, when the worker cannot start', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const missing = await client.run({ command: cold, stdin: 'a', limits, worker: { command: ['/nonexistent/worker'], args: [] } });
+    expect(missing).toMatchObject({ stdout: 'cold a', exitCode: 0, worker: { warm: false } });
+    expect(missing.worker?.note).toMatch(/^cold: the warm worker did not start \(cannot run .*nonexistent/);
+    const quitter = startRunner().client;
+    await quitter.init({});
+    const quit = await quitter.run({ command: cold, stdin: 'b', limits, worker: { command: py('import sys; sys.stderr.write("no harness here"); sys.exit(1)'), args: [] } });
+    expect(quit).toMatchObject({ stdout: 'cold b', worker: { warm: false, note: 'cold: the warm worker ended before it was ready (no harness here)' } });
+    expect((await quitter.run({ command: cold, stdin: 'c', limits, worker: worker('echo') })).worker?.warm).toBe(false); // off for the session
+  });
+});

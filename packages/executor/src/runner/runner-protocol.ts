@@ -1,4 +1,4 @@
-import type { LimitHit, RunOutcome, RunRequest, SandboxFiles } from '../sandbox.js';
+import type { LimitHit, RunOutcome, RunRequest, SandboxFiles, WorkerReport } from '../sandbox.js';
 
 /** Version of the JSON-lines protocol between the host and `edgelab_runner.py` (see runner/PROTOCOL.md). */
 export const RUNNER_PROTOCOL_VERSION = 1;
@@ -28,6 +28,8 @@ export interface RunMessage {
   addressSpaceMb?: number;
   fileMb?: number;
   keepOutputs: boolean;
+  /** A warm worker to run this test in, when possible (`argv` starts it, `args` name the test's program). */
+  worker?: { argv: string[]; args: string[] };
 }
 
 /** runner → host: the outcome of one run. */
@@ -45,6 +47,8 @@ export interface ResultMessage {
   truncated: boolean;
   /** Why the program could not be started (exec failed: runtime missing), or null. */
   execError?: string | null;
+  /** Sent when the run asked for a worker. */
+  worker?: WorkerReport;
 }
 
 /** Any message the runner sends. */
@@ -90,6 +94,7 @@ export function encodeRun(id: number, request: RunRequest): RunMessage {
   };
   if (limits.addressSpaceMb !== undefined) message.addressSpaceMb = limits.addressSpaceMb;
   if (limits.fileMb !== undefined) message.fileMb = limits.fileMb;
+  if (request.worker !== undefined) message.worker = { argv: [...request.worker.command], args: [...request.worker.args] };
   return message;
 }
 
@@ -104,5 +109,6 @@ export function decodeResult(message: ResultMessage): RunOutcome {
     limitHit: message.limitHit,
     truncated: message.truncated,
     ...(message.execError ? { execError: message.execError } : {}),
+    ...(message.worker ? { worker: { warm: message.worker.warm, note: message.worker.note ?? null } } : {}),
   };
 }
