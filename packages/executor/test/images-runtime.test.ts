@@ -48,6 +48,19 @@ describe('runtime recipes (Dockerfiles are the source of truth)', () => {
     expect(readRuntimeRecipe('sql', copy).packages).toEqual(['python3', 'sqlite3', 'less']);
   });
 
+  it("changes only Java's stamp when its warm worker's source changes (everything in images/<language>/ goes into the image)", () => {
+    const copy = join(scratch, 'worker-change');
+    cpSync(imagesDir, copy, { recursive: true });
+    const before = RUNTIME_LANGUAGES.map((l) => readRuntimeRecipe(l, copy).stamp);
+    const file = join(copy, 'java', 'worker', 'edgelab', 'JavaWorker.java');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n// changed\n`);
+    const after = RUNTIME_LANGUAGES.map((l) => readRuntimeRecipe(l, copy).stamp);
+    expect([after[0], after[2]]).toEqual([before[0], before[2]]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(readRuntimeRecipe('java', copy).postInstallPath).toBe(join(copy, 'java', 'post-install.sh'));
+    expect(readRuntimeRecipe('python', copy).postInstallPath).toBeUndefined();
+  });
+
   it('names the file and the expected line when a Dockerfile has no package list', () => {
     const copy = join(scratch, 'broken');
     cpSync(imagesDir, copy, { recursive: true });
@@ -122,6 +135,13 @@ describe.skipIf(!rootfsBuilt)('built runtimes', () => {
     expect(existsSync(join(rootfsDir, 'java', 'usr', 'lib', 'jvm', 'java-17-openjdk-amd64', 'bin', 'javac'))).toBe(true);
     expect(existsSync(join(rootfsDir, 'sql', 'usr', 'bin', 'sqlite3'))).toBe(true);
     expect(existsSync(join(rootfsDir, 'python', 'usr', 'lib', 'jvm'))).toBe(false);
+  });
+
+  it("holds Java's warm worker and class-data-sharing archives (post-install.sh ran)", () => {
+    const support = join(rootfsDir, 'java', 'usr', 'lib', 'edgelab', 'java');
+    for (const name of ['edgelab-worker.jar', 'javac.jsa', 'worker.jsa']) expect(existsSync(join(support, name)), name).toBe(true);
+    expect(existsSync(join(rootfsDir, 'java', 'edgelab'))).toBe(false); // the build's copy of images/java is gone
+    // That the JVMs map the archives is checked in a real session (test/conformance: warm Java worker).
   });
 });
 

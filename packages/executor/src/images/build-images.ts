@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { EdgeLabError, type LanguageId } from '@edgelab/core';
 import { createDockerClient, describeDockerEndpoint, type DockerClient, type DockerConnectionOptions } from '../docker/docker-client.js';
 import { withTimeout } from '../docker/with-timeout.js';
@@ -136,6 +136,27 @@ async function withChrootMounts<T>(root: string, fn: () => Promise<T>): Promise<
       const r = await runCommand(which('umount') ?? 'umount', [target]);
       if (r.code !== 0) await runCommand(which('umount') ?? 'umount', ['-l', target]);
     }
+  }
+}
+
+/**
+ * Runs `images/<language>/post-install.sh` in the chroot from a copy of `images/<language>/` at `/edgelab/<language>`
+ * (where the Dockerfile's `COPY` puts it too), then removes the copy.
+ */
+async function postInstall(chroot: string, root: string, recipe: RuntimeRecipe, progress: (event: BuildProgress) => void): Promise<void> {
+  const inside = `/edgelab/${recipe.language}`;
+  await rm(join(root, 'edgelab'), { recursive: true, force: true });
+  await mkdir(join(root, 'edgelab'), { recursive: true });
+  await cp(dirname(recipe.postInstallPath!), join(root, inside), { recursive: true });
+  try {
+    progress({ target: recipe.language, status: 'log', message: `running ${recipe.postInstallPath}` });
+    const r = await runCommand(chroot, [root, '/bin/sh', `${inside}/post-install.sh`], {
+      env: CHROOT_ENV,
+      onLine: (line) => progress({ target: recipe.language, status: 'log', message: line }),
+    });
+    if (r.code !== 0) fail(`${recipe.postInstallPath} failed in ${root} (exit ${r.code}): ${r.outputTail.trim().slice(-1500)}`);
+  } finally {
+    await rm(join(root, 'edgelab'), { recursive: true, force: true });
   }
 }
 
@@ -307,6 +328,7 @@ async function buildImagesLocked(options: BuildImagesOptions, rootfsDir: string)
               `check that ${mirror} is reachable: ${r.outputTail.trim().slice(-1500)}`,
           );
         }
+        if (recipe.postInstallPath !== undefined) await postInstall(chroot, tmp, recipe, progress);
       });
     } catch (error) {
       await rm(tmp, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EdgeLabError, type LanguageId } from '@edgelab/core';
@@ -67,6 +67,11 @@ export interface RuntimeRecipe {
   packages: readonly string[];
   dockerfilePath: string;
   installScriptPath: string;
+  /**
+   * `images/<language>/post-install.sh`, when the language has one: run after the packages are installed, from a
+   * copy of `images/<language>/` at `/edgelab/<language>/` in the image (Java: the warm worker and its archives).
+   */
+  postInstallPath?: string;
   /** Content hash of the Dockerfile, the install script and the base: changes when the runtime must be rebuilt. */
   stamp: string;
 }
@@ -99,11 +104,27 @@ export function readRuntimeRecipe(language: LanguageId, imagesDir: string = find
       message: `${dockerfilePath}: expected one line ARG PACKAGES="<debian packages>" naming the runtime's packages`,
     });
   }
-  const stamp = createHash('sha256')
-    .update(baseStamp(imagesDir))
-    .update(dockerfile)
-    .update(readFileSync(installScriptPath))
-    .digest('hex')
-    .slice(0, 16);
-  return { language, packages, dockerfilePath, installScriptPath, stamp };
+  const hash = createHash('sha256').update(baseStamp(imagesDir)).update(dockerfile).update(readFileSync(installScriptPath));
+  // Everything else in images/<language>/ goes into the image too (post-install.sh and what it builds from).
+  for (const file of filesUnder(join(imagesDir, language))) hash.update(`\0${file.name}\0`).update(readFileSync(file.path));
+  const postInstallPath = join(imagesDir, language, 'post-install.sh');
+  return {
+    language,
+    packages,
+    dockerfilePath,
+    installScriptPath,
+    ...(existsSync(postInstallPath) ? { postInstallPath } : {}),
+    stamp: hash.digest('hex').slice(0, 16),
+  };
+}
+
+/** Regular files under `dir` (relative name, path), in a stable order. */
+function filesUnder(dir: string, prefix = ''): { name: string; path: string }[] {
+  const found: { name: string; path: string }[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const name = prefix + entry.name;
+    if (entry.isDirectory()) found.push(...filesUnder(join(dir, entry.name), `${name}/`));
+    else if (entry.isFile() && name !== 'Dockerfile') found.push({ name, path: join(dir, entry.name) });
+  }
+  return found;
 }

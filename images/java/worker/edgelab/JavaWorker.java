@@ -1,0 +1,468 @@
+package edgelab;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.Permission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TimeZone;
+
+/**
+ * EdgeLab's warm JVM: started once per sandbox session by the runner (edgelab_runner.py), it runs one student
+ * program per request, each in a fresh class loader, so a submission's tests skip the JVM's start-up.
+ *
+ * <p>Descriptors (set up by the runner): 0 is a memory file holding the current test's stdin (rewound here before
+ * each test), 1 and 2 are pipes the runner reads as the test's stdout and stderr, 3 carries requests
+ * ({@code run<TAB>MainClass[<TAB>arg...]}) and 4 carries replies ({@code ready}, then one
+ * {@code done<TAB>status<TAB>flags} per request). The working directory holds the test's files.
+ *
+ * <p>The aim is that a program cannot tell it from {@code java Main}: its own statics (fresh loader), System.in/out/err,
+ * system properties, default locale and time zone are fresh for every test; {@code System.exit} ends the test with its
+ * status; an uncaught exception in main prints as the launcher prints it and exits 1. Whatever this JVM cannot put
+ * back is named in the reply's flags, and the runner starts a fresh worker for the next test: {@code threads} (left
+ * running), {@code descriptors} (a standard descriptor closed for good), {@code jvm-setting} (a once-per-JVM factory
+ * set), {@code heap} (still full after a collection), {@code max-tests}; and {@code cold} (shutdown hooks registered:
+ * their output belongs to this test, so the runner runs the test again in a JVM of its own and reports that run).
+ */
+@SuppressWarnings("removal") // the security manager is how Java 17 lets System.exit end a test rather than the JVM
+public final class JavaWorker {
+  /** Tests one worker runs before the runner is asked for a fresh one (bounds what unloaded classes leave behind). */
+  private static final int MAX_TESTS = 200;
+  /** Stack of the test's main thread, as {@code -Xss} gives {@code java Main}. */
+  private static final long MAIN_STACK_BYTES = 64L << 20;
+
+  private JavaWorker() {}
+
+  /** Thrown by {@link Guard#checkExit} to unwind a thread that called {@code System.exit}. */
+  static final class ExitTrap extends SecurityException {
+    private static final long serialVersionUID = 1L;
+
+    ExitTrap() {
+      super("System.exit", null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  /** An output stream over fd 1 or 2 that a test can close (for itself) but never really closes. */
+  static final class TestOut extends OutputStream {
+    private final FileOutputStream fd;
+    private final Test test;
+    private volatile boolean closed;
+
+    TestOut(FileOutputStream fd, Test test) {
+      this.fd = fd;
+      this.test = test;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      open();
+      fd.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      open();
+      fd.write(b, off, len);
+    }
+
+    private void open() throws IOException {
+      if (closed || test.exited) throw new IOException("Stream Closed");
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /** System.in of a test: fd 0, closable for the test alone. */
+  static final class TestIn extends InputStream {
+    private final FileInputStream fd;
+    private volatile boolean closed;
+
+    TestIn(FileInputStream fd) {
+      this.fd = fd;
+    }
+
+    @Override
+    public int read() throws IOException {
+      open();
+      return fd.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      open();
+      return fd.read(b, off, len);
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      open();
+      return fd.skip(n);
+    }
+
+    @Override
+    public int available() throws IOException {
+      open();
+      return fd.available();
+    }
+
+    private void open() throws IOException {
+      if (closed) throw new IOException("Stream Closed");
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+  }
+
+  /** One test in progress. */
+  static final class Test {
+    final ThreadGroup group;
+    volatile boolean exited;
+    volatile int exitStatus;
+    volatile boolean mainFailed;
+    volatile boolean shutdownHooks;
+    volatile boolean jvmSetting;
+
+    Test(ThreadGroup group) {
+      this.group = group;
+    }
+  }
+
+  static volatile Test current;
+  static PrintStream testOut;
+  static PrintStream testErr;
+
+  /**
+   * Allows everything a program may do under {@code java Main}, and watches for what a shared JVM must handle:
+   * {@code System.exit}/{@code halt} end the test; shutdown hooks, a replaced security manager and JVM-wide
+   * factories are noted in the test's flags.
+   */
+  static final class Guard extends SecurityManager {
+    @Override
+    public void checkExit(int status) {
+      Test test = current;
+      if (test == null) return;
+      synchronized (test) {
+        if (!test.exited) {
+          // Everything printed up to the exit is the test's; nothing after it (the real JVM stops here).
+          testOut.flush();
+          testErr.flush();
+          test.exitStatus = status;
+          test.exited = true;
+          test.notifyAll();
+        }
+      }
+      throw new ExitTrap();
+    }
+
+    @Override
+    public void checkPermission(Permission perm) {
+      Test test = current;
+      if (test == null || !(perm instanceof RuntimePermission)) return;
+      String name = perm.getName();
+      if (name.equals("shutdownHooks")) {
+        test.shutdownHooks = true;
+      } else if (name.equals("setSecurityManager")) {
+        // The exit trap must stay: the program is refused, as a security manager of its own would refuse it.
+        throw new SecurityException("edgelab: the security manager cannot be replaced");
+      } else if (name.equals("setFactory")) {
+        test.jvmSetting = true; // URL, socket or RMI factories are set once per JVM
+      }
+    }
+
+    @Override
+    public void checkPermission(Permission perm, Object context) {
+      checkPermission(perm);
+    }
+  }
+
+  /** The thread group of a test: a thread that called System.exit unwinds silently. */
+  static final class TestGroup extends ThreadGroup {
+    TestGroup(ThreadGroup parent) {
+      super(parent, "main");
+    }
+
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+      if (e instanceof ExitTrap || (current != null && current.exited)) return;
+      super.uncaughtException(t, e);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    BufferedReader requests = new BufferedReader(new InputStreamReader(new FileInputStream("/proc/self/fd/3"), StandardCharsets.UTF_8));
+    OutputStream replies = new FileOutputStream("/proc/self/fd/4");
+    FileInputStream stdin = new FileInputStream(FileDescriptor.in);
+    FileChannel stdinChannel = stdin.getChannel();
+    FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    String[] fdTargets = fdTargets();
+    Properties properties = (Properties) System.getProperties().clone();
+    Locale locale = Locale.getDefault();
+    Locale displayLocale = Locale.getDefault(Locale.Category.DISPLAY);
+    Locale formatLocale = Locale.getDefault(Locale.Category.FORMAT);
+    TimeZone timeZone = TimeZone.getDefault();
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true);
+    URL workdir = Paths.get("").toAbsolutePath().toUri().toURL();
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    ThreadGroup top = root;
+    while (top.getParent() != null) top = top.getParent();
+    Set<Thread> baseline = new HashSet<>(liveThreads(top));
+
+    System.setSecurityManager(new Guard());
+    System.setOut(quiet);
+    System.setErr(quiet);
+    reply(replies, "ready");
+
+    for (int done = 0; ; ) {
+      String line = requests.readLine();
+      if (line == null) return;
+      String[] parts = line.split("\t", -1);
+      if (parts.length < 2 || !parts[0].equals("run")) {
+        reply(replies, "error\tbad request");
+        continue;
+      }
+      stdinChannel.position(0);
+      TestGroup group = new TestGroup(root);
+      Test test = new Test(group);
+      testOut = new PrintStream(new BufferedOutputStream(new TestOut(stdout, test), 128), true);
+      testErr = new PrintStream(new BufferedOutputStream(new TestOut(stderr, test), 128), true);
+      System.setIn(new BufferedInputStream(new TestIn(stdin)));
+      System.setOut(testOut);
+      System.setErr(testErr);
+      current = test;
+
+      runTest(test, workdir, parts[1], Arrays.copyOfRange(parts, 2, parts.length));
+
+      synchronized (test) {
+        if (!test.exited) {
+          testOut.flush();
+          testErr.flush();
+          test.exitStatus = test.mainFailed ? 1 : 0;
+          test.exited = true;
+        }
+      }
+      int status = test.exitStatus;
+      Set<String> flags = new LinkedHashSet<>();
+      if (test.shutdownHooks) flags.add("cold");
+      if (test.jvmSetting) flags.add("jvm-setting");
+      if (!Arrays.equals(fdTargets, fdTargets())) flags.add("descriptors");
+      if (!settled(top, baseline)) flags.add("threads"); // JDK threads it made start count too (process reaper, pools)
+      if (++done >= MAX_TESTS) flags.add("max-tests");
+      current = null;
+      System.setIn(InputStream.nullInputStream());
+      System.setOut(quiet);
+      System.setErr(quiet);
+      System.setProperties((Properties) properties.clone());
+      Locale.setDefault(locale);
+      Locale.setDefault(Locale.Category.DISPLAY, displayLocale);
+      Locale.setDefault(Locale.Category.FORMAT, formatLocale);
+      TimeZone.setDefault(timeZone);
+      Thread.setDefaultUncaughtExceptionHandler(null);
+      if (flags.isEmpty() && heapStillFull()) flags.add("heap");
+      reply(replies, "done\t" + status + "\t" + String.join(",", flags));
+    }
+  }
+
+  /** Loads the main class in a fresh loader and runs it the way the {@code java} launcher does. */
+  private static void runTest(Test test, URL workdir, String mainClass, String[] args) {
+    // Unnamed, so stack traces read "at Main.main(...)" as under the launcher's own class loader.
+    URLClassLoader loader = new URLClassLoader(new URL[] {workdir}, ClassLoader.getPlatformClassLoader());
+    Thread main = new Thread(test.group, () -> launch(test, loader, mainClass, args), "main", MAIN_STACK_BYTES);
+    main.setContextClassLoader(loader);
+    main.start();
+    // The program ends when every non-daemon thread it started has ended, or when it calls System.exit.
+    for (;;) {
+      Thread waitFor = null;
+      synchronized (test) {
+        if (test.exited) break;
+      }
+      for (Thread t : liveThreads(test.group)) {
+        if (!t.isDaemon()) {
+          waitFor = t;
+          break;
+        }
+      }
+      if (waitFor == null) break;
+      try {
+        synchronized (test) {
+          if (test.exited) break;
+        }
+        waitFor.join(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    try {
+      loader.close();
+    } catch (IOException ignored) {
+      // the loader only reads class files
+    }
+  }
+
+  private static void launch(Test test, ClassLoader loader, String mainClass, String[] args) {
+    Method method;
+    try {
+      Class<?> cls = Class.forName(mainClass, false, loader);
+      method = cls.getMethod("main", String[].class);
+      if (!Modifier.isStatic(method.getModifiers())) {
+        System.err.println("Error: Main method is not static in class " + mainClass + ", please define the main method as:");
+        System.err.println("   public static void main(String[] args)");
+        test.mainFailed = true;
+        return;
+      }
+      if (method.getReturnType() != void.class) {
+        System.err.println("Error: Main method must return a value of type void in class " + mainClass + ", please ");
+        System.err.println("define the main method as:");
+        System.err.println("   public static void main(String[] args)");
+        test.mainFailed = true;
+        return;
+      }
+      method.setAccessible(true);
+    } catch (ClassNotFoundException | NoClassDefFoundError e) {
+      System.err.println("Error: Could not find or load main class " + mainClass);
+      System.err.println("Caused by: " + e);
+      test.mainFailed = true;
+      return;
+    } catch (NoSuchMethodException e) {
+      System.err.println("Error: Main method not found in class " + mainClass + ", please define the main method as:");
+      System.err.println("   public static void main(String[] args)");
+      System.err.println("or a JavaFX application class must extend javafx.application.Application");
+      test.mainFailed = true;
+      return;
+    } catch (LinkageError e) {
+      System.err.println("Error: Unable to initialize main class " + mainClass);
+      System.err.println("Caused by: " + e);
+      test.mainFailed = true;
+      return;
+    }
+    try {
+      method.invoke(null, (Object) args);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ExitTrap) return;
+      test.mainFailed = true;
+      trimLauncherFrames(cause);
+      JavaWorker.<RuntimeException>rethrow(cause); // the thread's uncaught-exception handler prints it, as for java Main
+    } catch (IllegalAccessException e) {
+      test.mainFailed = true;
+      System.err.println("Error: cannot call the main method of class " + mainClass + ": " + e.getMessage());
+    }
+  }
+
+  /** Drops the reflection and worker frames under main, so a stack trace reads as under {@code java Main}. */
+  private static void trimLauncherFrames(Throwable t) {
+    StackTraceElement[] frames = t.getStackTrace();
+    int end = frames.length;
+    while (end > 0) {
+      String cls = frames[end - 1].getClassName();
+      if (cls.startsWith("edgelab.") || cls.startsWith("jdk.internal.reflect.") || cls.equals("java.lang.reflect.Method") || cls.equals("java.lang.Thread")) {
+        end--;
+      } else {
+        break;
+      }
+    }
+    if (end < frames.length && end > 0) t.setStackTrace(Arrays.copyOf(frames, end));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void rethrow(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  /** Whether every thread the test started has ended (briefly waiting for ones that are finishing). */
+  private static boolean settled(ThreadGroup root, Set<Thread> baseline) {
+    long deadline = System.nanoTime() + 20_000_000L;
+    for (;;) {
+      boolean clean = true;
+      for (Thread t : liveThreads(root)) {
+        if (!baseline.contains(t)) {
+          clean = false;
+          break;
+        }
+      }
+      if (clean) return true;
+      if (System.nanoTime() > deadline) return false;
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        return false;
+      }
+    }
+  }
+
+  private static List<Thread> liveThreads(ThreadGroup group) {
+    Thread[] threads = new Thread[group.activeCount() + 16];
+    int n;
+    while ((n = group.enumerate(threads, true)) == threads.length) threads = new Thread[threads.length * 2];
+    List<Thread> live = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      if (threads[i] != Thread.currentThread() && threads[i].isAlive()) live.add(threads[i]);
+    }
+    return live;
+  }
+
+  /** What fds 0-2 point at: a program that closes one directly (FileDescriptor.out) changes it for good. */
+  private static String[] fdTargets() {
+    String[] targets = new String[3];
+    for (int fd = 0; fd < 3; fd++) {
+      try {
+        targets[fd] = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      } catch (IOException e) {
+        targets[fd] = "?";
+      }
+    }
+    return targets;
+  }
+
+  /** True when the heap holds much more than at start even after a collection: something the test left is live. */
+  private static boolean heapStillFull() {
+    Runtime rt = Runtime.getRuntime();
+    long used = rt.totalMemory() - rt.freeMemory();
+    if (used < rt.maxMemory() / 4) return false;
+    System.gc();
+    used = rt.totalMemory() - rt.freeMemory();
+    return used >= rt.maxMemory() / 8;
+  }
+
+  private static void reply(OutputStream out, String line) throws IOException {
+    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+}
