@@ -23,7 +23,7 @@ import {
 import type { LanguageDefinition } from '../languages/language-definition.js';
 import { findLanguage, LANGUAGES, type LanguageRegistry } from '../languages/language-registry.js';
 import { runnerAsset } from '../runner/runner-source.js';
-import type { RunLimits, RunOutcome, Sandbox, SandboxSession } from '../sandbox.js';
+import type { RunLimits, RunOutcome, RunRequest, Sandbox, SandboxSession } from '../sandbox.js';
 import { errorSummary, runVerdict, type VerdictWithReason } from './run-verdict.js';
 import { validateSubmission, type SubmissionInput, type ValidSubmission } from './validate-submission.js';
 
@@ -174,7 +174,7 @@ class GradingRun {
     return result;
   }
 
-  private async run(command: string[], limits: RunLimits, extra: { stdin?: string; keepOutputs?: boolean } = {}): Promise<RunOutcome> {
+  private async run(command: string[], limits: RunLimits, extra: Pick<RunRequest, 'stdin' | 'keepOutputs' | 'worker'> = {}): Promise<RunOutcome> {
     const outcome = await this.session!.run({ command, limits, ...extra });
     if (outcome.execError !== undefined) {
       throw new EdgeLabError({ code: 'SANDBOX_FAILED', message: `the ${this.language.id} runtime cannot start ${command[0]}: ${outcome.execError}` });
@@ -207,7 +207,9 @@ class GradingRun {
 
   private async runIo(test: Extract<TestCase, { kind: 'io' }>, limits: Limits): Promise<TestRun> {
     const runLimits = this.language.run.limits(limits);
-    const outcome = await this.run(this.language.run.command(limits, Object.keys(this.valid.files)), runLimits, { stdin: test.input });
+    const files = Object.keys(this.valid.files);
+    const worker = this.language.run.worker?.(limits, files);
+    const outcome = await this.run(this.language.run.command(limits, files), runLimits, { stdin: test.input, ...(worker ? { worker } : {}) });
     const failure = runVerdict(outcome, this.language, limits, runLimits);
     if (failure !== undefined) return { ...failure, outcome, actual: outcome.stdout };
     const comparison = compareOutput(defaultComparatorFor(test, this.assignment), test.expected, outcome.stdout);
