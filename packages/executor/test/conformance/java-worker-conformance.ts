@@ -1,0 +1,266 @@
+/**
+ * The warm Java worker on a real backend (issue #3: Java tests without a JVM start each): every program must behave
+ * exactly as under `java Main` (the language's reference command), hostile programs must get the same verdicts, and
+ * nothing a test does may reach the next one. Run by `test/bwrap-sandbox.test.ts` and `test/docker-sandbox.test.ts`:
+ *
+ * ```ts
+ * describeJavaWorkerConformance('bwrap', () => createBwrapSandbox(), available);
+ * ```
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Limits } from '@edgelab/core';
+import { java } from '../../src/languages/java.js';
+import type { RunOutcome, Sandbox, SandboxSession } from '../../src/sandbox.js';
+
+const LIMITS: Limits = { timeMs: 2000, memoryMb: 128, outputKb: 64 };
+
+/** A session with one compiled Java program, running tests warm (the worker) or cold (`java Main`). */
+interface JavaProgram {
+  warm(stdin?: string, limits?: Partial<Limits>): Promise<RunOutcome>;
+  cold(stdin?: string, limits?: Partial<Limits>): Promise<RunOutcome>;
+  dispose(): Promise<void>;
+}
+
+async function compile(sandbox: Sandbox, source: string, files: Record<string, string> = {}): Promise<JavaProgram> {
+  const session: SandboxSession = await sandbox.openSession({
+    language: 'java',
+    files: { 'Main.java': source, ...files },
+    maxMemoryMb: LIMITS.memoryMb + java.sessionOverheadMb,
+  });
+  const names = ['Main.java', ...Object.keys(files)];
+  const compiled = await session.run({ command: java.compile!.command(LIMITS, names), limits: java.compile!.limits(LIMITS), keepOutputs: true });
+  if (compiled.exitCode !== 0) throw new Error(`javac failed: ${compiled.stderr}`);
+  const request = (stdin: string, extra: Partial<Limits>) => {
+    const limits = { ...LIMITS, ...extra };
+    return { command: java.run.command(limits, names), limits: java.run.limits(limits), stdin };
+  };
+  return {
+    warm: (stdin = '', extra = {}) => session.run({ ...request(stdin, extra), worker: java.run.worker!({ ...LIMITS, ...extra }, names) }),
+    cold: (stdin = '', extra = {}) => session.run(request(stdin, extra)),
+    dispose: () => session.dispose(),
+  };
+}
+
+/** What a program's grade depends on. */
+const observable = (r: RunOutcome) => ({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode, signal: r.signal, limitHit: r.limitHit });
+
+/** Programs that must print, fail and exit exactly as under `java Main`, run twice warm (statics start fresh). */
+const SAME_AS_JAVA_MAIN: Record<string, { source: string; stdin?: string }> = {
+  'fresh statics and Scanner on stdin': {
+    source: 'import java.util.*; public class Main { static int runs; public static void main(String[] a) { runs++; Scanner s = new Scanner(System.in); long t = 0; while (s.hasNextLong()) t += s.nextLong(); System.out.println(t + " runs=" + runs); } }',
+    stdin: '1 2 3\n4\n',
+  },
+  'reads fd 0 directly (FileDescriptor.in), then closes its streams': {
+    source: 'import java.io.*; public class Main { public static void main(String[] a) throws IOException { DataInputStream in = new DataInputStream(new FileInputStream(FileDescriptor.in)); byte[] b = in.readAllBytes(); PrintWriter out = new PrintWriter(System.out); out.println(b.length + ":" + new String(b).trim()); out.close(); System.in.close(); System.out.println("after close"); } }',
+    stdin: 'forty two\n',
+  },
+  'System.exit(3) after output without a newline, later output dropped': {
+    source: 'public class Main { public static void main(String[] a) { System.out.print("partial"); System.err.print("e"); try { System.exit(3); } catch (SecurityException e) { System.out.println("caught"); } System.out.println("after"); } }',
+  },
+  'System.exit from another thread while main waits': {
+    source: 'public class Main { public static void main(String[] a) throws Exception { Thread t = new Thread(() -> { System.out.println("worker"); System.exit(4); }); t.start(); t.join(); Thread.sleep(5000); System.out.println("never"); } }',
+  },
+  'an uncaught exception: the launcher\'s stack trace and exit 1': {
+    source: 'public class Main {\n  static int depth(int n) { if (n == 0) throw new IllegalStateException("deep"); return depth(n - 1); }\n  public static void main(String[] a) { System.out.println("before"); depth(3); }\n}',
+  },
+  'an exception in another thread does not change the exit code': {
+    source: 'public class Main { public static void main(String[] a) throws Exception { Thread t = new Thread(() -> { throw new RuntimeException("in thread"); }, "helper"); t.start(); t.join(); System.out.println("main done"); } }',
+  },
+  'a non-public Main with helper classes': {
+    source: 'import java.util.*; class Helper { static String twice(String s) { return s + s; } } class Main { public static void main(String[] a) { System.out.println(Helper.twice(new Scanner(System.in).next())); } }',
+    stdin: 'ab',
+  },
+  'no main method': { source: 'public class Main { public static void mian(String[] a) {} }' },
+  'deep recursion on the 64 MB stack': {
+    source: 'public class Main { static int f(int n) { return n == 0 ? 0 : 1 + f(n - 1); } public static void main(String[] a) { System.out.println(f(200_000)); } }',
+  },
+  'properties, locale and time zone changed: seen by this test only': {
+    source: 'import java.util.*; public class Main { public static void main(String[] a) { System.out.println(System.getProperty("edgelab.seen") + " " + Locale.getDefault() + " " + TimeZone.getDefault().getID() + " " + String.format("%.1f", 1.5)); System.setProperty("edgelab.seen", "yes"); Locale.setDefault(Locale.GERMANY); TimeZone.setDefault(TimeZone.getTimeZone("Asia/Tokyo")); } }',
+  },
+  'a stack overflow': { source: 'public class Main { static int f(int n) { return f(n + 1) + 1; } public static void main(String[] a) { f(0); } }' },
+};
+
+/** Declares the warm-worker suite for one backend. */
+export function describeJavaWorkerConformance(name: string, makeSandbox: () => Promise<Sandbox> | Sandbox, available: boolean): void {
+  describe.skipIf(!available)(`warm Java worker: ${name}`, () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      sandbox = await makeSandbox();
+    });
+    afterAll(async () => {
+      await sandbox?.close();
+    });
+
+    it('maps the class-data-sharing archives of javac and of the worker (built by images/java/post-install.sh)', async () => {
+      const session = await sandbox.openSession({ language: 'java', files: {}, maxMemoryMb: 512 });
+      try {
+        for (const [archive, classPath] of [['javac', []], ['worker', ['-cp', '/usr/lib/edgelab/java/edgelab-worker.jar']]] as const) {
+          // -Xshare:on fails when the archive cannot be mapped; the runtime's -Xshare:auto would only start slower.
+          const out = await session.run({
+            command: ['java', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-XX:-UsePerfData', '-XX:ActiveProcessorCount=1', `-XX:SharedArchiveFile=/usr/lib/edgelab/java/${archive}.jsa`, '-Xshare:on', ...classPath, '-version'],
+            limits: { timeMs: 5000, memoryMb: 256, outputKb: 64, pids: 128 },
+          });
+          expect(out.exitCode, `${archive}: ${out.stderr}`).toBe(0);
+        }
+      } finally {
+        await session.dispose();
+      }
+    });
+
+    describe('behaves exactly as java Main', () => {
+      for (const [what, program] of Object.entries(SAME_AS_JAVA_MAIN)) {
+        it(what, async () => {
+          const p = await compile(sandbox, program.source);
+          try {
+            const cold = await p.cold(program.stdin);
+            const first = await p.warm(program.stdin);
+            const second = await p.warm(program.stdin);
+            expect(first.worker?.warm, first.worker?.note ?? '').toBe(true);
+            expect(second.worker?.warm).toBe(true);
+            expect(observable(first)).toEqual(observable(cold));
+            expect(observable(second)).toEqual(observable(cold));
+          } finally {
+            await p.dispose();
+          }
+        }, 60_000);
+      }
+    });
+
+    it('runs test after test in one JVM, compile once', async () => {
+      const p = await compile(sandbox, 'public class Main { public static void main(String[] a) { System.out.println(ProcessHandle.current().pid()); } }');
+      try {
+        const pids = new Set<string>();
+        for (let i = 0; i < 5; i++) {
+          const r = await p.warm();
+          expect(r.worker).toEqual({ warm: true, note: null });
+          pids.add(r.stdout);
+        }
+        expect(pids.size).toBe(1);
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    describe('hostile programs get their verdict, and the next test a clean JVM', () => {
+      const next = async (p: JavaProgram) => {
+        // Every hostile program below reads one line and echoes it when its input is "ok": the next test must pass.
+        const r = await p.warm('ok\n');
+        expect(observable(r)).toEqual({ stdout: 'ok\n', stderr: '', exitCode: 0, signal: null, limitHit: null });
+        return r;
+      };
+      const hostile = (body: string) =>
+        `import java.util.*; import java.io.*; public class Main { public static void main(String[] a) throws Exception { String line = new BufferedReader(new InputStreamReader(System.in)).readLine(); if ("ok".equals(line)) { System.out.println("ok"); return; } ${body} } }`;
+
+      it('an infinite loop: time limit, then a fresh JVM', async () => {
+        const p = await compile(sandbox, hostile('long i = 0; while (true) i++;'));
+        try {
+          const r = await p.warm('go\n', { timeMs: 500 });
+          expect(r).toMatchObject({ limitHit: 'time', signal: 'SIGKILL' });
+          await next(p);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it('a memory bomb: OutOfMemoryError (memory_limit), and the next test has its whole heap', async () => {
+        const p = await compile(sandbox, hostile('List<long[]> l = new ArrayList<>(); while (true) l.add(new long[1 << 20]);'));
+        try {
+          const r = await p.warm('go\n');
+          expect(r.exitCode).toBe(1);
+          expect(java.memoryPatterns.some((pattern) => pattern.test(r.stderr))).toBe(true);
+          await next(p);
+          const again = await p.warm('go\n'); // the heap the first bomb filled is free again: the same error, not an earlier one
+          expect(again.stderr).toBe(r.stderr);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it('a daemon thread that keeps printing after main: its output never reaches the next test', async () => {
+        const p = await compile(sandbox, hostile('Thread t = new Thread(() -> { while (true) { System.out.println("leak"); try { Thread.sleep(1); } catch (InterruptedException e) { } } }); t.setDaemon(true); t.start(); Thread.sleep(50); System.out.println("main done");'));
+        try {
+          const r = await p.warm('go\n');
+          expect(r.exitCode).toBe(0);
+          expect(r.worker?.note).toBe('recycled: threads');
+          await next(p);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it('a child process left running is killed with the JVM', async () => {
+        const p = await compile(sandbox, hostile('new ProcessBuilder("sleep", "600").start(); System.out.println("spawned");'));
+        try {
+          const r = await p.warm('go\n');
+          expect(r.stdout).toBe('spawned\n');
+          expect(r.worker?.note).toMatch(/^recycled: /);
+          const ps = await p.cold('ok\n');
+          expect(ps.stdout).toBe('ok\n');
+          await next(p);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it('closing fd 1 for good: the next test gets a fresh JVM with working output', async () => {
+        const p = await compile(sandbox, hostile('new FileOutputStream(FileDescriptor.out).close(); System.err.println("closed");'));
+        try {
+          const r = await p.warm('go\n');
+          expect(r).toMatchObject({ exitCode: 0, worker: { warm: true, note: 'recycled: descriptors' } });
+          await next(p);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it('an output flood: cut at the cap', async () => {
+        const p = await compile(sandbox, hostile('char[] c = new char[8192]; Arrays.fill(c, \'x\'); String s = new String(c); while (true) System.out.print(s);'));
+        try {
+          const r = await p.warm('go\n', { outputKb: 32 });
+          expect(r).toMatchObject({ limitHit: 'output', truncated: true });
+          expect(r.stdout.length).toBe(32 * 1024);
+          await next(p);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it('shutdown hooks: the test runs in a JVM of its own, so the hook output is part of it', async () => {
+        const p = await compile(sandbox, hostile('Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("hook"))); System.out.println("main");'));
+        try {
+          const r = await p.warm('go\n');
+          expect(observable(r)).toEqual(observable(await p.cold('go\n')));
+          expect(r.stdout).toBe('main\nhook\n');
+          expect(r.worker?.warm).toBe(false);
+          await next(p);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it('replacing the security manager is refused (System.exit must keep ending only the test)', async () => {
+        const p = await compile(sandbox, hostile('try { System.setSecurityManager(null); System.out.println("replaced"); } catch (SecurityException e) { System.out.println("refused"); } System.exit(5);'));
+        try {
+          const r = await p.warm('go\n');
+          expect(r).toMatchObject({ stdout: 'refused\n', exitCode: 5 });
+          await next(p);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it("a test's input is gone from fd 0 and the files when the next test starts", async () => {
+        const p = await compile(
+          sandbox,
+          'import java.io.*; import java.nio.file.*; public class Main { public static void main(String[] a) throws Exception { byte[] in = System.in.readAllBytes(); FileInputStream fd0 = new FileInputStream(FileDescriptor.in); fd0.getChannel().position(0); System.out.println(new String(in).trim() + " fd0=" + fd0.getChannel().size() + " files=" + Files.list(Path.of(".")).map(f -> f.getFileName().toString()).sorted().toList()); } }',
+        );
+        try {
+          expect((await p.warm('HIDDEN-INPUT-1234\n')).stdout).toBe("HIDDEN-INPUT-1234 fd0=18 files=[.tmp, Main.class, Main.java]\n");
+          expect((await p.warm('x\n')).stdout).toBe('x fd0=2 files=[.tmp, Main.class, Main.java]\n');
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+    });
+  });
+}
