@@ -141,12 +141,11 @@ def ppid_of(pid):
         return -1
 
 
-def sandbox_cpu_ms(child, spare=None):
-    """CPU time of everything the test started: the whole PID namespace when we are its init (but `spare`, a warm
-    worker starting beside a compile), else the child."""
+def sandbox_cpu_ms(child):
+    """CPU time of everything the test started: the whole PID namespace when we are its init, else the child."""
     me = os.getpid()
     if AM_INIT:
-        ticks = sum(proc_cpu_ticks(p, False) for p in list_pids() if p != me and p != spare)
+        ticks = sum(proc_cpu_ticks(p, False) for p in list_pids() if p != me)
     else:
         ticks = proc_cpu_ticks(child, True)
     return ticks * 1000 // CLK_TCK
@@ -157,20 +156,9 @@ class Reaper:
 
     def __init__(self):
         self.orphan_cpu_ms = 0
-        self.watched = set()  # warm workers: their statuses are kept when reaped while waiting for something else
-        self.statuses = {}
-
-    def watch(self, pid):
-        self.watched.add(pid)
-
-    def forget(self, pid):
-        self.watched.discard(pid)
-        self.statuses.pop(pid, None)
 
     def reap(self, child, block=False):
         """Reaps what has exited; returns (status, rusage) of `child` once it has exited, else None."""
-        if child in self.statuses:
-            return self.statuses.pop(child)
         result = None
         while True:
             try:
@@ -183,8 +171,6 @@ class Reaper:
                 return result
             if pid == child:
                 result = (status, usage)
-            elif pid in self.watched:
-                self.statuses[pid] = (status, usage)
             else:
                 self.orphan_cpu_ms += int((usage.ru_utime + usage.ru_stime) * 1000)
 
@@ -192,22 +178,12 @@ class Reaper:
 REAPER = Reaper()
 
 
-def kill_leftovers(spare=None):
+def kill_leftovers():
     """Kills every process but the runner and reaps them. As PID 1, kill(-1) reaches the whole namespace;
-    otherwise children (the subreaper brings orphans back to us) are killed until none is left. `spare`: a warm
-    worker started beside a compile, killed too only if the others will not go away."""
+    otherwise children (the subreaper brings orphans back to us) are killed until none is left."""
     me = os.getpid()
-    for attempt in range(200):
-        if spare is not None and attempt >= 100:
-            spare = None
-        if AM_INIT and spare is not None:
-            for pid in list_pids():
-                if pid != me and pid != spare:
-                    try:
-                        os.kill(pid, signal.SIGKILL)
-                    except OSError:
-                        pass
-        elif AM_INIT:
+    for _ in range(200):
+        if AM_INIT:
             try:
                 os.kill(-1, signal.SIGKILL)
             except ProcessLookupError:
@@ -216,7 +192,7 @@ def kill_leftovers(spare=None):
                 pass
         else:
             for pid in list_pids():
-                if pid != me and pid != spare and ppid_of(pid) == me:
+                if pid != me and ppid_of(pid) == me:
                     for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
                         try:
                             target()
@@ -224,9 +200,9 @@ def kill_leftovers(spare=None):
                             pass
         REAPER.reap(-2)
         if AM_INIT:
-            others = [p for p in list_pids() if p != me and p != spare]
+            others = [p for p in list_pids() if p != me]
         else:
-            others = [p for p in list_pids() if p != me and p != spare and ppid_of(p) == me]
+            others = [p for p in list_pids() if p != me and ppid_of(p) == me]
         if not others:
             return
         time.sleep(0.005)
@@ -554,7 +530,6 @@ class Worker:
         self.stdin_fd = stdin_fd
         self.out_r, self.err_r, self.req_w, self.reply_r = out_r, err_r, req_w, reply_r
         self.reply_buf = b""
-        self.ready = False
 
     def fds(self):
         return (self.stdin_fd, self.out_r, self.err_r, self.req_w, self.reply_r)
@@ -650,16 +625,13 @@ class Session:
         spec = req.get("worker")
         result = None
         note = None
-        if spec and keep and self.worker_broken is None:
-            self._prestart(req, spec)
         if spec and not keep:
             if self.worker_broken is None:
                 result, note = self._run_warm(req, spec)
             else:
                 note = self.worker_broken
         if result is None:
-            if not (spec and keep):
-                self.stop_worker()
+            self.stop_worker()
             result = self._run_cold(req, keep)
         if spec and not keep:
             result["worker"] = {"warm": note is None or note.startswith("recycled"), "note": note}
@@ -679,7 +651,7 @@ class Session:
         try:
             result = self._execute(req, workdir, run_env(req, tmpdir))
         finally:
-            kill_leftovers(self.spare())
+            kill_leftovers()
         if keep and result["exitCode"] == 0:
             try:
                 after = read_tree(workdir)
@@ -710,30 +682,23 @@ class Session:
                 status = os.waitpid(worker.pid, 0)[1]
             except InterruptedError:
                 continue
-            except ChildProcessError:  # already reaped while the runner waited for something else
-                reaped = REAPER.statuses.get(worker.pid)
-                status = reaped[0] if reaped else None
+            except ChildProcessError:
+                pass  # already reaped
             break
         self.forget_worker()
         return status
 
-    def spare(self):
-        """The warm worker's pid, which a cold run beside it (a compile) must leave alone."""
-        return self.worker.pid if self.worker else None
-
     def forget_worker(self):
         """Drops the worker (already dead and reaped) and closes our ends of its descriptors."""
         worker, self.worker = self.worker, None
-        if worker:
-            REAPER.forget(worker.pid)
         for fd in worker.fds() if worker else ():
             try:
                 os.close(fd)
             except OSError:
                 pass
 
-    def _spawn_worker(self, req, spec, key, workdir, env):
-        """Starts a worker without waiting for it; returns it, or None with self.worker_broken set."""
+    def _start_worker(self, req, spec, key, workdir, env):
+        """Starts a worker and waits for its `ready`; returns it, or None with self.worker_broken set."""
         stdin_fd = os.memfd_create("edgelab-stdin", os.MFD_CLOEXEC)
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
@@ -748,35 +713,24 @@ class Session:
             # per-test RLIMIT_CPU is set with prlimit before it starts).
             child_exec(launch, workdir, {0: stdin_fd, 1: out_w, 2: err_w, 3: req_r, 4: reply_w}, env, exec_w,
                        cpu_limit=(resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-        REAPER.watch(pid)
         for fd in (out_w, err_w, req_r, reply_w, exec_w):
             os.close(fd)
         worker = Worker(key, pid, stdin_fd, out_r, err_r, req_w, reply_r)
         for fd in (out_r, err_r, reply_r):
             os.set_blocking(fd, False)
-        self.worker = worker
         exec_error = read_exec_error(exec_r)
-        if exec_error is not None:
-            self.stop_worker()
-            self.worker_broken = "cold: the warm worker did not start (%s)" % exec_error
-            return None
-        return worker
-
-    def _await_ready(self, worker):
-        """Waits for the worker's `ready`, discarding what it prints meanwhile; False (and the session's warm
-        workers off, with the reason) when it ends or stays silent instead."""
-        boot = Output(worker.out_r, worker.err_r, 64 * 1024)
+        boot = Output(out_r, err_r, 64 * 1024)
         deadline = time.monotonic() + WORKER_BOOT_S
         line = None
-        while time.monotonic() < deadline:
-            if REAPER.reap(worker.pid) is not None:
+        while exec_error is None and time.monotonic() < deadline:
+            if REAPER.reap(pid) is not None:
                 line = b""
                 break
             try:
-                readable, _, _ = select.select([worker.out_r, worker.err_r, worker.reply_r, self.wakeup_r], [], [], TICK_S)
+                readable, _, _ = select.select([out_r, err_r, reply_r, self.wakeup_r], [], [], TICK_S)
             except InterruptedError:
                 readable = []
-            for fd in (worker.out_r, worker.err_r):
+            for fd in (out_r, err_r):
                 if fd in readable:
                     drain(fd, boot)
             if self.wakeup_r in readable:
@@ -784,39 +738,24 @@ class Session:
                     os.read(self.wakeup_r, 4096)
                 except OSError:
                     pass
-            if worker.reply_r in readable:
+            if reply_r in readable:
                 line = worker.reply_line()
                 if line is not None:
                     break
-        for fd in (worker.out_r, worker.err_r):
-            drain(fd, boot)
         REAPER.orphan_cpu_ms = 0
+        self.worker = worker
         if line == b"ready":
-            worker.ready = True
-            return True
+            return worker
         self.stop_worker()
-        detail = b64d(boot.fields()["stderr"]).decode("utf-8", "replace").strip()[-300:]
+        detail = exec_error or b64d(boot.fields()["stderr"]).decode("utf-8", "replace").strip()[-300:]
         why = "did not start" if line is None else "ended before it was ready"
         self.worker_broken = "cold: the warm worker %s (%s)" % (why, detail or "no output")
-        return False
-
-    def _worker_key(self, req, spec):
-        return json.dumps([spec["argv"], req.get("env"), req.get("pids"), req.get("fileMb"), req.get("addressSpaceMb")])
-
-    def _prestart(self, req, spec):
-        """A compile that names the worker its tests will use: start it now, so it boots beside the compile."""
-        key = self._worker_key(req, spec)
-        if self.worker is not None and self.worker.key == key:
-            return
-        self.stop_worker()
-        workdir = os.path.join(SCRATCH, WORKER_DIR)
-        os.makedirs(workdir, exist_ok=True)
-        self._spawn_worker(req, spec, key, workdir, run_env(req, os.path.join(workdir, ".tmp")))
+        return None
 
     def _run_warm(self, req, spec):
         """Runs one test in the session's warm worker, starting one when needed. Returns (result, note), or
         (None, why) when the test must run cold instead (the worker could not start, or asked for it)."""
-        key = self._worker_key(req, spec)
+        key = json.dumps([spec["argv"], req.get("env"), req.get("pids"), req.get("fileMb"), req.get("addressSpaceMb")])
         if self.worker is not None and self.worker.key != key:
             self.stop_worker()
         workdir = os.path.join(SCRATCH, WORKER_DIR)
@@ -824,13 +763,13 @@ class Session:
             kill_leftovers()
             wipe_writable_places()
             os.makedirs(workdir)
-            if self._spawn_worker(req, spec, key, workdir, run_env(req, os.path.join(workdir, ".tmp"))) is None:
+            _, tmpdir = self.fill(workdir, req, False)
+            if self._start_worker(req, spec, key, workdir, run_env(req, os.path.join(workdir, ".tmp"))) is None:
                 return None, self.worker_broken
-        clear_directory(workdir)
-        self.fill(workdir, req, False)
+        else:
+            clear_directory(workdir)
+            self.fill(workdir, req, False)
         worker = self.worker
-        if not worker.ready and not self._await_ready(worker):
-            return None, self.worker_broken
         result, flags = self._execute_warm(req, spec, worker)
         note = None if self.worker is worker else "recycled: the worker ended with the test"
         others = [p for p in list_pids() if p not in (os.getpid(), worker.pid) and (AM_INIT or ppid_of(p) == os.getpid())]
@@ -1002,7 +941,7 @@ class Session:
                 exited = REAPER.reap(pid)
                 if exited is not None:
                     # The test is over: whatever it left running dies now, so the pipes reach EOF.
-                    kill_leftovers(self.spare())
+                    kill_leftovers()
             if exited is not None and not open_reads:
                 break
             rlist = list(open_reads) + [self.wakeup_r]
@@ -1051,7 +990,7 @@ class Session:
                     kill_all()
                 elif now - last_cpu_check >= TICK_S:
                     last_cpu_check = now
-                    cpu_ms = sandbox_cpu_ms(pid, self.spare())
+                    cpu_ms = sandbox_cpu_ms(pid)
                     if cpu_ms > time_ms:
                         limit_hit = "time"
                         kill_all()

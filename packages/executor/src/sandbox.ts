@@ -71,10 +71,7 @@ export interface RunRequest {
    * every run starts from the pristine session files and leaves nothing behind.
    */
   keepOutputs?: boolean;
-  /**
-   * Run in the session's warm worker when possible. With `keepOutputs` (a compile) the run itself is never warm: the
-   * worker is started beside it instead, so the first test finds it ready.
-   */
+  /** Run in the session's warm worker when possible (ignored with `keepOutputs`). */
   worker?: WorkerRequest;
 }
 

@@ -134,13 +134,12 @@ class GradingRun {
     this.options.signal?.addEventListener('abort', stop, { once: true });
     try {
       let compile: CompileResult | undefined;
-      const order = runOrder(assignment.tests);
       if (language.compile !== undefined) {
-        compile = await this.compile(base, order.length > 0 ? testLimits[order[0]!] : undefined);
+        compile = await this.compile(base);
         if (!compile.ok) return this.finish(started, compile, assignment.tests.map((t, i) => this.skipped(t, i, testLimits[i]!, 'not run: the program did not compile')));
       }
       const results: TestResult[] = new Array<TestResult>(assignment.tests.length);
-      for (const index of order) {
+      for (const index of runOrder(assignment.tests)) {
         aborted(this.options.signal);
         const test = assignment.tests[index]!;
         const limits = testLimits[index]!;
@@ -158,13 +157,10 @@ class GradingRun {
     }
   }
 
-  /** Compiles once; `firstTest`: the limits of the first test, whose warm worker (if any) then starts beside the compile. */
-  private async compile(limits: Limits, firstTest: Limits | undefined): Promise<CompileResult> {
+  private async compile(limits: Limits): Promise<CompileResult> {
     const step = this.language.compile!;
     const runLimits = step.limits(limits);
-    const files = Object.keys(this.valid.files);
-    const worker = firstTest !== undefined ? this.language.run.worker?.(firstTest, files) : undefined;
-    const outcome = await this.run(step.command(limits, files), runLimits, { keepOutputs: true, ...(worker ? { worker } : {}) });
+    const outcome = await this.run(step.command(limits, Object.keys(this.valid.files)), runLimits, { keepOutputs: true });
     const output = [outcome.stdout, outcome.stderr].filter((s) => s !== '').join('\n');
     const ok = outcome.exitCode === 0 && outcome.limitHit === null;
     const result: CompileResult = { ok, output, usage: outcome.usage };

@@ -239,27 +239,6 @@ describe('RunnerClient with a warm worker', () => {
     expect((await echo(client, 'ok')).stdout).toMatch(/stdin=ok/);
   });
 
-  it('starts the worker beside a compile that names it, and kills only the compile\'s leftovers', async () => {
-    const { client } = startRunner();
-    await client.init({});
-    // The "compile" finds its sibling worker (same parent: the runner) and leaves a daemon behind.
-    const findWorker = [
-      'import os, time',
-      'if os.fork() == 0:',
-      '    os.setsid(); time.sleep(600)',
-      'time.sleep(0.3)',
-      'me = os.getppid()',
-      'def parent(p): return int(open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()[1])',
-      'print(" ".join(p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid() and parent(p) == me and b"fdopen(3" in open("/proc/%s/cmdline" % p, "rb").read()))',
-    ].join('\n');
-    const compile = await client.run({ command: py(findWorker), limits, keepOutputs: true, worker: worker('echo') });
-    expect(compile.exitCode).toBe(0);
-    expect(compile.worker).toBeUndefined();
-    const first = await echo(client, 'first');
-    expect(first.stdout).toBe(`pid=${compile.stdout.trim()} stdin=first cwd=['.tmp']`);
-    expect(first.worker).toEqual({ warm: true, note: null }); // the compile's daemon is gone: nothing else was left running
-  });
-
   it('runs every test of the session with its command, and says why, when the worker cannot start', async () => {
     const { client } = startRunner();
     await client.init({});
