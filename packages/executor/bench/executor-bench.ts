@@ -2,10 +2,11 @@
  * Executor benchmark (issue #3): per-test cost of grading a 20-test Python and a 20-test Java submission with
  *   (a) the original design: one `docker run --rm --network none -m ...` per test (Java: one to compile, then
  *       one per test);
- *   (b) EdgeLab's Docker backend: one container per submission, the runner starting each test inside it;
+ *   (b) EdgeLab's Docker backend: one container per submission, the runner starting each test inside it (Java: in
+ *       the session's warm JVM worker, after javac started from its class-data-sharing archive);
  *   (c) EdgeLab's bubblewrap backend, same runner;
- *   (d) the bare floor: the same interpreter/JVM from the same root file system, chrooted, one process per test,
- *       spawned from Node, no sandbox.
+ *   (d) the bare floor: the same interpreter/JVM from the same root file system, chrooted, one process per test
+ *       (the language's reference command: `java Main` for Java), spawned from Node, no sandbox.
  * All four in one run, so the ratios compare like with like on this machine at this moment.
  *
  * Run: `pnpm --filter @edgelab/executor bench` (root: `pnpm bench`). Needs root (chroot), Docker with the EdgeLab
@@ -208,10 +209,18 @@ async function gradeWith(sandbox: Sandbox, c: Case): Promise<number> {
       });
       if (compiled.exitCode !== 0) throw new Error(`compile failed: ${compiled.stderr}`);
     }
+    const worker = c.definition.run.worker?.(LIMITS, names);
     for (const [k, test] of c.tests.entries()) {
-      const request: RunRequest = { command: c.definition.run.command(LIMITS, names), limits: c.definition.run.limits(LIMITS), stdin: test.input };
+      const request: RunRequest = {
+        command: c.definition.run.command(LIMITS, names),
+        limits: c.definition.run.limits(LIMITS),
+        stdin: test.input,
+        ...(worker ? { worker } : {}),
+      };
       const outcome = await session.run(request);
       check(`${sandbox.backend} ${c.language} test ${k}`, outcome.stdout, test.expected);
+      // The figure is the warm worker's: a test that went cold would make it a mix of both.
+      if (worker && !outcome.worker?.warm) throw new Error(`${sandbox.backend} ${c.language} test ${k} did not run warm: ${outcome.worker?.note}`);
     }
   } finally {
     await session.dispose();
