@@ -3,8 +3,8 @@
 # build, which copies images/java/ into the root file system):
 #   - the warm worker (worker/edgelab/JavaWorker.java), compiled into /usr/lib/edgelab/java/edgelab-worker.jar (a jar:
 #     class-data sharing accepts no class directories on the class path);
-#   - class-data-sharing archives of javac and of the worker, dumped from a sample compile and a sample test run, so
-#     both start from pre-parsed classes. The flags match packages/executor/src/languages/java.ts.
+#   - class-data-sharing archives of javac and of the worker, dumped from a sample compile and from the worker
+#     compiling and running the same sample, so both start from pre-parsed classes. The flags match packages/executor/src/languages/java.ts.
 # Usage: post-install.sh (from any directory)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -57,12 +57,13 @@ printf '4 3 1 4 1\nfive\n' > "$work/input"
 # javac: the archive holds what compiling a typical program loads.
 # shellcheck disable=SC2086 # $flags is a list of flags
 javac $(for f in $flags; do printf -- '-J%s ' "$f"; done) "-J-XX:ArchiveClassesAtExit=$out/javac.jsa" -d "$work" "$work/Main.java"
-# The worker: one test through its request/reply descriptors (3, 4), then end of requests ends it.
-printf 'run\tMain\n' > "$work/requests"
+# The worker: a compile and a test through its request/reply descriptors (3, 4), then end of requests ends it.
+rm -f "$work"/*.class
+printf 'run\t--javac\t-proc:none\t-encoding\tUTF-8\t-d\t.\tMain.java\nrun\tMain\n' > "$work/requests"
 # shellcheck disable=SC2086
 (cd "$work" && java $flags -Xss64m "-XX:ArchiveClassesAtExit=$out/worker.jsa" -cp "$out/edgelab-worker.jar" edgelab.JavaWorker \
   <"$work/input" >"$work/stdout" 2>"$work/stderr" 3<"$work/requests" 4>"$work/replies")
-grep -q '^done	0	' "$work/replies" || { echo "post-install: the warm worker's sample test failed:" >&2; cat "$work/replies" "$work/stderr" >&2; exit 1; }
+[ "$(grep -c '^done	0	$' "$work/replies")" = 2 ] || { echo "post-install: the warm worker's sample test failed:" >&2; cat "$work/replies" "$work/stderr" >&2; exit 1; }
 grep -q '^4 2.00 k2,k0,k1,k0' "$work/stdout" || { echo "post-install: the warm worker printed the wrong output:" >&2; cat "$work/stdout" >&2; exit 1; }
 chmod -R a+rX "$out"
 ls -l "$out"

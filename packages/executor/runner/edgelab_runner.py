@@ -625,15 +625,15 @@ class Session:
         spec = req.get("worker")
         result = None
         note = None
-        if spec and not keep:
+        if spec:
             if self.worker_broken is None:
-                result, note = self._run_warm(req, spec)
+                result, note = self._run_warm(req, spec, keep)
             else:
                 note = self.worker_broken
         if result is None:
             self.stop_worker()
             result = self._run_cold(req, keep)
-        if spec and not keep:
+        if spec:
             result["worker"] = {"warm": note is None or note.startswith("recycled"), "note": note}
         result["type"] = "result"
         if "id" in req:
@@ -652,7 +652,13 @@ class Session:
             result = self._execute(req, workdir, run_env(req, tmpdir))
         finally:
             kill_leftovers()
-        if keep and result["exitCode"] == 0:
+        if keep:
+            self.keep_outputs(result, workdir, before)
+        return result
+
+    def keep_outputs(self, result, workdir, before):
+        """After a successful keepOutputs run: what it added or changed is copied into every later run."""
+        if result["exitCode"] == 0:
             try:
                 after = read_tree(workdir)
             except ValueError as exc:  # a run that leaves too much behind is stopped like an output flood
@@ -662,7 +668,6 @@ class Session:
             for rel, data in after.items():
                 if before is None or before.get(rel) != data:
                     self.kept[rel] = data
-        return result
 
     # ---- warm workers --------------------------------------------------------------------------------------
 
@@ -752,9 +757,9 @@ class Session:
         self.worker_broken = "cold: the warm worker %s (%s)" % (why, detail or "no output")
         return None
 
-    def _run_warm(self, req, spec):
-        """Runs one test in the session's warm worker, starting one when needed. Returns (result, note), or
-        (None, why) when the test must run cold instead (the worker could not start, or asked for it)."""
+    def _run_warm(self, req, spec, keep):
+        """Runs one test (or, with `keep`, a compile) in the session's warm worker, starting one when needed.
+        Returns (result, note), or (None, why) when it must run cold instead (no worker, or the worker asked)."""
         key = json.dumps([spec["argv"], req.get("env"), req.get("pids"), req.get("fileMb"), req.get("addressSpaceMb")])
         if self.worker is not None and self.worker.key != key:
             self.stop_worker()
@@ -763,14 +768,16 @@ class Session:
             kill_leftovers()
             wipe_writable_places()
             os.makedirs(workdir)
-            _, tmpdir = self.fill(workdir, req, False)
+            before, _ = self.fill(workdir, req, keep)
             if self._start_worker(req, spec, key, workdir, run_env(req, os.path.join(workdir, ".tmp"))) is None:
                 return None, self.worker_broken
         else:
             clear_directory(workdir)
-            self.fill(workdir, req, False)
+            before, _ = self.fill(workdir, req, keep)
         worker = self.worker
         result, flags = self._execute_warm(req, spec, worker)
+        if keep and "cold" not in flags:
+            self.keep_outputs(result, workdir, before)
         note = None if self.worker is worker else "recycled: the worker ended with the test"
         others = [p for p in list_pids() if p not in (os.getpid(), worker.pid) and (AM_INIT or ppid_of(p) == os.getpid())]
         if self.worker is worker and (others or flags):
@@ -781,7 +788,7 @@ class Session:
             kill_leftovers()
         REAPER.orphan_cpu_ms = 0
         if "cold" in flags:
-            return None, "cold: the program registered shutdown hooks, which run when its own JVM exits"
+            return None, "cold: the worker asked for a process of its own (%s)" % ",".join(sorted(flags - {"cold"}))
         return result, note
 
     def _execute_warm(self, req, spec, worker):

@@ -71,7 +71,7 @@ export interface RunRequest {
    * every run starts from the pristine session files and leaves nothing behind.
    */
   keepOutputs?: boolean;
-  /** Run in the session's warm worker when possible (ignored with `keepOutputs`). */
+  /** Run in the session's warm worker when possible (with `keepOutputs`, what the worker writes is kept too). */
   worker?: WorkerRequest;
 }
 

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -38,7 +39,7 @@ import java.util.TimeZone;
  *
  * <p>Descriptors (set up by the runner): 0 is a memory file holding the current test's stdin (rewound here before
  * each test), 1 and 2 are pipes the runner reads as the test's stdout and stderr, 3 carries requests
- * ({@code run<TAB>MainClass[<TAB>arg...]}) and 4 carries replies ({@code ready}, then one
+ * ({@code run<TAB>MainClass[<TAB>arg...]}, or {@code run<TAB>--javac<TAB>javac-arg...} to compile) and 4 carries replies ({@code ready}, then one
  * {@code done<TAB>status<TAB>flags} per request). The working directory holds the test's files.
  *
  * <p>The aim is that a program cannot tell it from {@code java Main}: its own statics (fresh loader), System.in/out/err,
@@ -46,13 +47,19 @@ import java.util.TimeZone;
  * status; an uncaught exception in main prints as the launcher prints it and exits 1. Whatever this JVM cannot put
  * back is named in the reply's flags, and the runner starts a fresh worker for the next test: {@code threads} (left
  * running), {@code descriptors} (a standard descriptor closed for good), {@code jvm-setting} (a once-per-JVM factory
- * set), {@code heap} (still full after a collection), {@code max-tests}; and {@code cold} (shutdown hooks registered:
- * their output belongs to this test, so the runner runs the test again in a JVM of its own and reports that run).
+ * set), {@code heap} (still full after a collection), {@code max-tests}; and {@code cold}, with the reason, when the
+ * runner must run the request again with its own command and report that run: {@code shutdown-hooks} (registered:
+ * their output belongs to this test, and they only run when its own JVM exits) or {@code javac-failed} (javac ran out
+ * of resources or crashed in a heap sized for the tests).
  */
 @SuppressWarnings("removal") // the security manager is how Java 17 lets System.exit end a test rather than the JVM
 public final class JavaWorker {
   /** Tests one worker runs before the runner is asked for a fresh one (bounds what unloaded classes leave behind). */
   private static final int MAX_TESTS = 200;
+  /** First argument of a request that asks for javac (the rest are its arguments) instead of a program. */
+  private static final String JAVAC = "--javac";
+  /** javac's exit codes for "out of resources" and "crashed": this JVM's heap is the tests', so javac runs again alone. */
+  private static final Set<Integer> JAVAC_SYSTEM_FAILURES = Set.of(3, 4);
   /** Stack of the test's main thread, as {@code -Xss} gives {@code java Main}. */
   private static final long MAIN_STACK_BYTES = 64L << 20;
 
@@ -156,6 +163,8 @@ public final class JavaWorker {
     volatile boolean mainFailed;
     volatile boolean shutdownHooks;
     volatile boolean jvmSetting;
+    volatile boolean javacFailed;
+    volatile int compileStatus = -1;
 
     Test(ThreadGroup group) {
       this.group = group;
@@ -266,19 +275,24 @@ public final class JavaWorker {
       System.setErr(testErr);
       current = test;
 
-      runTest(test, workdir, parts[1], Arrays.copyOfRange(parts, 2, parts.length));
+      if (parts[1].equals(JAVAC)) {
+        compile(test, Arrays.copyOfRange(parts, 2, parts.length));
+      } else {
+        runTest(test, workdir, parts[1], Arrays.copyOfRange(parts, 2, parts.length));
+      }
 
       synchronized (test) {
         if (!test.exited) {
           testOut.flush();
           testErr.flush();
-          test.exitStatus = test.mainFailed ? 1 : 0;
+          test.exitStatus = test.compileStatus >= 0 ? test.compileStatus : test.mainFailed ? 1 : 0;
           test.exited = true;
         }
       }
       int status = test.exitStatus;
       Set<String> flags = new LinkedHashSet<>();
-      if (test.shutdownHooks) flags.add("cold");
+      if (test.shutdownHooks) flags.addAll(List.of("cold", "shutdown-hooks"));
+      if (test.javacFailed) flags.addAll(List.of("cold", "javac-failed"));
       if (test.jvmSetting) flags.add("jvm-setting");
       if (!Arrays.equals(fdTargets, fdTargets())) flags.add("descriptors");
       if (!settled(top, baseline)) flags.add("threads"); // JDK threads it made start count too (process reaper, pools)
@@ -295,6 +309,27 @@ public final class JavaWorker {
       Thread.setDefaultUncaughtExceptionHandler(null);
       if (flags.isEmpty() && heapStillFull()) flags.add("heap");
       reply(replies, "done\t" + status + "\t" + String.join(",", flags));
+    }
+  }
+
+  /**
+   * Runs javac in this JVM (its classes come from the class-data-sharing archive, and the tests then find the JVM
+   * started), printing what the {@code javac} command prints. A failure of javac itself (out of memory in a heap
+   * sized for the tests, a crash) asks the runner to run the {@code javac} command instead.
+   */
+  private static void compile(Test test, String[] args) {
+    Thread main = new Thread(test.group, () -> {
+      PrintWriter out = new PrintWriter(System.err, true);
+      int status = com.sun.tools.javac.Main.compile(args, out);
+      out.flush();
+      if (JAVAC_SYSTEM_FAILURES.contains(status)) test.javacFailed = true;
+      test.compileStatus = status;
+    }, "main", MAIN_STACK_BYTES);
+    main.start();
+    try {
+      main.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -134,12 +134,13 @@ class GradingRun {
     this.options.signal?.addEventListener('abort', stop, { once: true });
     try {
       let compile: CompileResult | undefined;
+      const order = runOrder(assignment.tests);
       if (language.compile !== undefined) {
-        compile = await this.compile(base);
+        compile = await this.compile(base, order.length > 0 ? testLimits[order[0]!] : undefined);
         if (!compile.ok) return this.finish(started, compile, assignment.tests.map((t, i) => this.skipped(t, i, testLimits[i]!, 'not run: the program did not compile')));
       }
       const results: TestResult[] = new Array<TestResult>(assignment.tests.length);
-      for (const index of runOrder(assignment.tests)) {
+      for (const index of order) {
         aborted(this.options.signal);
         const test = assignment.tests[index]!;
         const limits = testLimits[index]!;
@@ -157,10 +158,13 @@ class GradingRun {
     }
   }
 
-  private async compile(limits: Limits): Promise<CompileResult> {
+  /** Compiles once; in the language's warm worker when it has one, started with the first test's limits so the tests share it. */
+  private async compile(limits: Limits, firstTest: Limits | undefined): Promise<CompileResult> {
     const step = this.language.compile!;
     const runLimits = step.limits(limits);
-    const outcome = await this.run(step.command(limits, Object.keys(this.valid.files)), runLimits, { keepOutputs: true });
+    const files = Object.keys(this.valid.files);
+    const worker = firstTest !== undefined ? step.worker?.(firstTest, files) : undefined;
+    const outcome = await this.run(step.command(limits, files), runLimits, { keepOutputs: true, ...(worker ? { worker } : {}) });
     const output = [outcome.stdout, outcome.stderr].filter((s) => s !== '').join('\n');
     const ok = outcome.exitCode === 0 && outcome.limitHit === null;
     const result: CompileResult = { ok, output, usage: outcome.usage };

@@ -28,12 +28,19 @@ const sharedArchive = (name: string) => [`-XX:SharedArchiveFile=${JAVA_SUPPORT_D
 /** `java` for a test program: the heap is the memory limit; the stack as deep as recursive solutions need. */
 const jvm = (l: Limits) => ['java', `-Xmx${l.memoryMb}m`, '-Xss64m', ...JVM_FLAGS];
 
+/** The warm worker's JVM for tests with these limits (compile and tests share it when their limits agree). */
+const workerJvm = (l: Limits) => [...jvm(l), ...sharedArchive('worker'), '-cp', `${JAVA_SUPPORT_DIR}/edgelab-worker.jar`, 'edgelab.JavaWorker'];
+
+/** javac's own arguments (no annotation processing: a submission is plain source). */
+const javacArgs = (files: readonly string[]) => ['-proc:none', '-encoding', 'UTF-8', '-d', '.', ...files.filter((f) => f.endsWith('.java')).sort()];
+
 /**
  * Java 17. Compiled once per submission (`javac`, class files kept for every test). Memory: the limit is the
  * heap (`-Xmx`), so running out is a clean `OutOfMemoryError` (→ `memory_limit`); the sandbox's cgroup allows
  * {@link JVM_NON_HEAP_MB} more as the backstop. Time: {@link JVM_STARTUP_MS} of startup is added to the limit.
  *
- * Tests run in a warm worker (images/java/worker/edgelab/JavaWorker.java): one JVM per session, each test in a
+ * javac and the tests run in a warm worker (images/java/worker/edgelab/JavaWorker.java): one JVM per session, javac
+ * in it first (falling back to the `javac` command if it runs out of memory), then each test in a
  * fresh class loader with fresh System.in/out/err, properties, locale and time zone, `System.exit` ending the test.
  * What it cannot reset makes the runner start a fresh JVM for the next test, and a program that registers shutdown
  * hooks is run again in a JVM of its own; `command` (`java Main`) stays the reference behaviour.
@@ -46,25 +53,15 @@ export const java: LanguageDefinition = {
   mainFile: 'Main.java',
   filePattern: /^[A-Za-z_][A-Za-z0-9_]*\.java$/,
   compile: {
-    command: (_limits, files) => [
-      'javac',
-      '-J-Xmx384m',
-      ...[...JVM_FLAGS, ...sharedArchive('javac')].map((f) => `-J${f}`),
-      '-encoding',
-      'UTF-8',
-      '-d',
-      '.',
-      ...files.filter((f) => f.endsWith('.java')).sort(),
-    ],
+    command: (_limits, files) => ['javac', '-J-Xmx384m', ...[...JVM_FLAGS, ...sharedArchive('javac')].map((f) => `-J${f}`), ...javacArgs(files)],
     limits: () => ({ ...withStartup(JAVAC_LIMITS, 0), memoryMb: JAVAC_LIMITS.memoryMb, outputKb: JAVAC_LIMITS.outputKb, pids: 128 }),
+    // javac inside the tests' worker: one JVM start per submission instead of two. Given the first test's limits.
+    worker: (l, files) => ({ command: workerJvm(l), args: ['--javac', ...javacArgs(files)] }),
   },
   run: {
     command: (l) => [...jvm(l), '-Xshare:auto', '-cp', '.', 'Main'],
     limits: (l) => ({ ...withStartup(l, JVM_STARTUP_MS), memoryMb: l.memoryMb, outputKb: l.outputKb, pids: 128 }),
-    worker: (l) => ({
-      command: [...jvm(l), ...sharedArchive('worker'), '-cp', `${JAVA_SUPPORT_DIR}/edgelab-worker.jar`, 'edgelab.JavaWorker'],
-      args: ['Main'],
-    }),
+    worker: (l) => ({ command: workerJvm(l), args: ['Main'] }),
   },
   memoryPatterns: [/java\.lang\.OutOfMemoryError/],
   sessionOverheadMb: JVM_NON_HEAP_MB,

@@ -9,7 +9,8 @@ export interface LanguageStep {
   limits(limits: Limits): RunLimits;
   /**
    * A warm worker that runs the step faster than `command` and exactly like it (the runner falls back to
-   * `command` whenever the worker cannot be used); absent when every run is its own process.
+   * `command` whenever the worker cannot be used); absent when every run is its own process. For `compile`,
+   * `limits` are the first test's, so that the compile and the tests can share one worker.
    */
   worker?(limits: Limits, files: readonly string[]): WorkerRequest;
 }

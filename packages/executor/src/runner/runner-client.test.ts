@@ -167,6 +167,10 @@ for line in iter(req.readline, b""):
             os.write(1, b"x" * 65536)
     elif what == "garbage":
         rep.write(b"nonsense\\n")
+    elif what == "make":
+        with open("made.txt", "w") as f:
+            f.write("made by pid %d" % os.getpid())
+        rep.write(b"done\\t0\\t\\n")
 `;
 
 describe('RunnerClient with a warm worker', () => {
@@ -229,6 +233,17 @@ describe('RunnerClient with a warm worker', () => {
     const rerun = await client.run({ command: cold, stdin: 'in', limits, worker: worker('status', '0', 'cold') });
     expect(rerun).toMatchObject({ stdout: 'cold in', exitCode: 0, worker: { warm: false } });
     expect(rerun.worker?.note).toMatch(/^cold: /);
+  });
+
+  it('keeps what a keepOutputs run in the worker writes (a compile), for the tests after it', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const made = await client.run({ command: cold, limits, keepOutputs: true, worker: worker('make') });
+    expect(made).toMatchObject({ exitCode: 0, worker: { warm: true, note: null } });
+    const pid = /^pid=(\d+) /.exec((await echo(client, '')).stdout)?.[1];
+    expect(pid).toBeDefined();
+    const seen = await client.run({ command: py('print(open("made.txt").read())'), limits });
+    expect(seen.stdout).toBe(`made by pid ${pid}\n`);
   });
 
   it('kills a worker that answers garbage', async () => {

@@ -21,15 +21,26 @@ interface JavaProgram {
   dispose(): Promise<void>;
 }
 
-async function compile(sandbox: Sandbox, source: string, files: Record<string, string> = {}): Promise<JavaProgram> {
-  const session: SandboxSession = await sandbox.openSession({
-    language: 'java',
-    files: { 'Main.java': source, ...files },
-    maxMemoryMb: LIMITS.memoryMb + java.sessionOverheadMb,
+/** The compile as the judge runs it: in the tests' warm worker (`warm`, the default) or as the `javac` command. */
+async function javac(session: SandboxSession, names: string[], warm: boolean, limits: Limits = LIMITS): Promise<RunOutcome> {
+  return session.run({
+    command: java.compile!.command(limits, names),
+    limits: java.compile!.limits(limits),
+    keepOutputs: true,
+    ...(warm ? { worker: java.compile!.worker!(limits, names) } : {}),
   });
+}
+
+async function openJava(sandbox: Sandbox, files: Record<string, string>): Promise<SandboxSession> {
+  return sandbox.openSession({ language: 'java', files, maxMemoryMb: java.compile!.limits(LIMITS).memoryMb + java.sessionOverheadMb });
+}
+
+async function compile(sandbox: Sandbox, source: string, files: Record<string, string> = {}): Promise<JavaProgram> {
+  const session = await openJava(sandbox, { 'Main.java': source, ...files });
   const names = ['Main.java', ...Object.keys(files)];
-  const compiled = await session.run({ command: java.compile!.command(LIMITS, names), limits: java.compile!.limits(LIMITS), keepOutputs: true });
+  const compiled = await javac(session, names, true);
   if (compiled.exitCode !== 0) throw new Error(`javac failed: ${compiled.stderr}`);
+  if (!compiled.worker?.warm) throw new Error(`javac did not run in the worker: ${compiled.worker?.note}`);
   const request = (stdin: string, extra: Partial<Limits>) => {
     const limits = { ...LIMITS, ...extra };
     return { command: java.run.command(limits, names), limits: java.run.limits(limits), stdin };
@@ -124,6 +135,44 @@ export function describeJavaWorkerConformance(name: string, makeSandbox: () => P
           }
         }, 60_000);
       }
+    });
+
+    describe('javac in the worker prints and exits as the javac command', () => {
+      const programs: Record<string, string> = {
+        'a syntax error': 'public class Main {\n  public static void main(String[] a) {\n    System.out.println("x")\n  }\n}\n',
+        'type errors on several lines': 'public class Main {\n  public static void main(String[] a) {\n    int x = "s";\n    String y = 3;\n    undefined();\n  }\n}\n',
+        'a note about unchecked operations': 'import java.util.*;\npublic class Main {\n  public static void main(String[] a) {\n    List l = new ArrayList();\n    l.add(1);\n    System.out.println(l);\n  }\n}\n',
+        'a clean compile': 'public class Main { public static void main(String[] a) { System.out.println(1); } }',
+      };
+      for (const [what, source] of Object.entries(programs)) {
+        it(what, async () => {
+          const session = await openJava(sandbox, { 'Main.java': source });
+          try {
+            const warm = await javac(session, ['Main.java'], true);
+            const cold = await javac(session, ['Main.java'], false);
+            expect(warm.worker).toEqual({ warm: true, note: null });
+            expect(observable(warm)).toEqual(observable(cold));
+          } finally {
+            await session.dispose();
+          }
+        }, 60_000);
+      }
+
+      it('javac out of memory in a heap sized for the tests: the javac command compiles instead', async () => {
+        const methods = Array.from({ length: 4000 }, (_, i) => `  static long m${i}(long x) { return x * ${i} + m${Math.max(0, i - 1)}(x - 1) % 7; }`).join('\n');
+        const source = `public class Main {\n${methods}\n  public static void main(String[] a) { System.out.println("big"); }\n}\n`;
+        const session = await openJava(sandbox, { 'Main.java': source });
+        try {
+          const small = { ...LIMITS, memoryMb: 8 };
+          const warm = await javac(session, ['Main.java'], true, small);
+          expect(warm).toMatchObject({ exitCode: 0, worker: { warm: false } });
+          expect(warm.worker?.note).toMatch(/^cold: /);
+          const ran = await session.run({ command: java.run.command(LIMITS, ['Main.java']), limits: java.run.limits(LIMITS) });
+          expect(ran.stdout).toBe('big\n');
+        } finally {
+          await session.dispose();
+        }
+      }, 120_000);
     });
 
     it('runs test after test in one JVM, compile once', async () => {
