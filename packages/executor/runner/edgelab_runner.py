@@ -13,6 +13,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import resource
 import select
 import signal
@@ -45,7 +46,7 @@ IPC_RMID = 0
 # working directory), emptied and refilled between tests.
 WORKER_DIR = "work"
 # How long a warm worker may take to say `ready` before the session runs its tests cold.
-WORKER_BOOT_S = 20
+WORKER_BOOT_S = 10
 
 _proto_out = None  # the protocol stream, a dup of the original stdout
 
@@ -149,6 +150,24 @@ def sandbox_cpu_ms(child):
     else:
         ticks = proc_cpu_ticks(child, True)
     return ticks * 1000 // CLK_TCK
+
+
+def warm_cpu_ms(worker_pid):
+    """CPU time used so far by a warm worker and what it started: everything alive in the namespace when we are its
+    init, with the children the worker has reaped (their time is in its own counters), else the worker's tree."""
+    me = os.getpid()
+    if AM_INIT:
+        ticks = sum(proc_cpu_ticks(p, p == worker_pid) for p in list_pids() if p != me)
+    else:
+        ticks = proc_cpu_ticks(worker_pid, True)
+    return ticks * 1000 // CLK_TCK
+
+
+class WorkerFailed(Exception):
+    """The warm worker cannot run the request (it will not take it, or broke the protocol): run it cold."""
+
+
+REPLY_DONE = re.compile(rb"^done\t(-?[0-9]{1,10})\t([a-z0-9,-]{0,200})$")
 
 
 class Reaper:
@@ -547,6 +566,9 @@ class Worker:
                 return b""
             self.reply_buf += data
         if b"\n" not in self.reply_buf:
+            if len(self.reply_buf) > 4096:  # no reply is this long: garbage, never buffered without bound
+                line, self.reply_buf = self.reply_buf[:4096], b""
+                return line
             return None
         line, self.reply_buf = self.reply_buf.split(b"\n", 1)
         return line
@@ -627,7 +649,13 @@ class Session:
         note = None
         if spec:
             if self.worker_broken is None:
-                result, note = self._run_warm(req, spec, keep)
+                try:
+                    result, note = self._run_warm(req, spec, keep)
+                except (WorkerFailed, OSError, ValueError) as exc:
+                    # Whatever the program did to the worker, the run is still owed a result: it runs cold.
+                    self.stop_worker()
+                    kill_leftovers()
+                    result, note = None, "cold: the warm worker failed (%s)" % exc
             else:
                 note = self.worker_broken
         if result is None:
@@ -721,7 +749,7 @@ class Session:
         for fd in (out_w, err_w, req_r, reply_w, exec_w):
             os.close(fd)
         worker = Worker(key, pid, stdin_fd, out_r, err_r, req_w, reply_r)
-        for fd in (out_r, err_r, reply_r):
+        for fd in (out_r, err_r, reply_r, req_w):
             os.set_blocking(fd, False)
         exec_error = read_exec_error(exec_r)
         boot = Output(out_r, err_r, 64 * 1024)
@@ -760,7 +788,7 @@ class Session:
     def _run_warm(self, req, spec, keep):
         """Runs one test (or, with `keep`, a compile) in the session's warm worker, starting one when needed.
         Returns (result, note), or (None, why) when it must run cold instead (no worker, or the worker asked)."""
-        key = json.dumps([spec["argv"], req.get("env"), req.get("pids"), req.get("fileMb"), req.get("addressSpaceMb")])
+        key = json.dumps([spec["argv"], spec.get("scope"), req.get("env"), req.get("pids"), req.get("fileMb"), req.get("addressSpaceMb")])
         if self.worker is not None and self.worker.key != key:
             self.stop_worker()
         workdir = os.path.join(SCRATCH, WORKER_DIR)
@@ -796,12 +824,16 @@ class Session:
         wall_ms = int(req.get("wallMs") or (2 * time_ms + 1000))
         output = Output(worker.out_r, worker.err_r, int(req["outputKb"]) * 1024)
         stdin_data = b64d(req.get("stdin"))
+        line = ("\t".join(["run"] + [str(a) for a in spec["args"]]) + "\n").encode()
+        if len(line) > 4096:
+            raise WorkerFailed("a request longer than a pipe writes at once")
         os.ftruncate(worker.stdin_fd, 0)
         offset = 0
         while offset < len(stdin_data):
             offset += os.pwrite(worker.stdin_fd, stdin_data[offset : offset + (1 << 20)], offset)
         oom_before = oom_kill_count()
-        cpu_before = sandbox_cpu_ms(worker.pid)
+        REAPER.orphan_cpu_ms = 0
+        cpu_before = warm_cpu_ms(worker.pid)
         try:
             with open("/proc/%d/clear_refs" % worker.pid, "w") as f:
                 f.write("5")  # resets VmHWM: the peak below is this test's
@@ -814,7 +846,13 @@ class Session:
         except (OSError, ValueError):
             pass
         start = time.monotonic()
-        os.write(worker.req_w, ("\t".join(["run"] + [str(a) for a in spec["args"]]) + "\n").encode())
+        try:
+            # Non-blocking: a program that filled the request pipe (it can reach it) must not hang the runner.
+            written = os.write(worker.req_w, line)
+        except OSError as exc:
+            raise WorkerFailed("the worker did not take the request (%s)" % exc.__class__.__name__) from exc
+        if written != len(line):
+            raise WorkerFailed("the worker took part of the request")
         limit_hit = None
         killed_by_us = False
         reply = None
@@ -847,23 +885,23 @@ class Session:
                     limit_hit = "time"
                 elif now - last_cpu_check >= TICK_S:
                     last_cpu_check = now
-                    cpu_ms = sandbox_cpu_ms(worker.pid) - cpu_before
+                    cpu_ms = warm_cpu_ms(worker.pid) - cpu_before + REAPER.orphan_cpu_ms
                     if cpu_ms > time_ms:
                         limit_hit = "time"
             if limit_hit is not None:
                 killed_by_us = True
                 break
         wall = (time.monotonic() - start) * 1000
-        cpu_ms = max(cpu_ms, sandbox_cpu_ms(worker.pid) - cpu_before)
+        cpu_ms = max(cpu_ms, warm_cpu_ms(worker.pid) - cpu_before + REAPER.orphan_cpu_ms)
         memory_kb = hwm_kb(worker.pid)
         for fd in (worker.out_r, worker.err_r):
             if not drain(fd, output) and limit_hit is None:
                 limit_hit = "output"
         flags = set()
-        parts = reply.decode("utf-8", "replace").split("\t") if reply else []
-        if limit_hit is None and len(parts) == 3 and parts[0] == "done" and parts[1].lstrip("-").isdigit():
-            exit_code, sig_name = int(parts[1]) & 0xFF, None
-            flags = set(f for f in parts[2].split(",") if f)
+        done = REPLY_DONE.match(reply) if reply else None
+        if limit_hit is None and done:
+            exit_code, sig_name = int(done.group(1)) & 0xFF, None
+            flags = set(f for f in done.group(2).decode().split(",") if f)
         else:
             # Stopped for a limit, died, or answered garbage: this worker is done either way.
             if status is None:

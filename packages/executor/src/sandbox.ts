@@ -44,6 +44,11 @@ export interface WorkerRequest {
   command: readonly string[];
   /** What the worker runs for this test (Java: the main class, then the program's arguments). */
   args: readonly string[];
+  /**
+   * Runs share a worker only when their scope is the same too. The judge uses the test's visibility, so a worker
+   * that has seen a hidden test's input never runs a public test (whose output is shown).
+   */
+  scope?: string;
 }
 
 /** Whether a run went through a warm worker, and why not or what followed. */

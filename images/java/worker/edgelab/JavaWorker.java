@@ -56,6 +56,8 @@ import java.util.TimeZone;
 public final class JavaWorker {
   /** Tests one worker runs before the runner is asked for a fresh one (bounds what unloaded classes leave behind). */
   private static final int MAX_TESTS = 200;
+  /** javac's thread stack: the launcher's default for the javac command, so deep expressions fail the same way. */
+  private static final long JAVAC_STACK_BYTES = 1L << 20;
   /** First argument of a request that asks for javac (the rest are its arguments) instead of a program. */
   private static final String JAVAC = "--javac";
   /** javac's exit codes for "out of resources" and "crashed": this JVM's heap is the tests', so javac runs again alone. */
@@ -112,7 +114,7 @@ public final class JavaWorker {
     }
   }
 
-  /** System.in of a test: fd 0, closable for the test alone. */
+  /** System.in of a test: fd 0 (a memory file holding the whole input), closable for the test alone. */
   static final class TestIn extends InputStream {
     private final FileInputStream fd;
     private volatile boolean closed;
@@ -157,16 +159,18 @@ public final class JavaWorker {
 
   /** One test in progress. */
   static final class Test {
-    final ThreadGroup group;
+    final TestGroup group;
     volatile boolean exited;
     volatile int exitStatus;
     volatile boolean mainFailed;
     volatile boolean shutdownHooks;
     volatile boolean jvmSetting;
     volatile boolean javacFailed;
+    volatile boolean ownSecurityManager;
+    volatile boolean finalizers;
     volatile int compileStatus = -1;
 
-    Test(ThreadGroup group) {
+    Test(TestGroup group) {
       this.group = group;
     }
   }
@@ -187,9 +191,8 @@ public final class JavaWorker {
       if (test == null) return;
       synchronized (test) {
         if (!test.exited) {
-          // Everything printed up to the exit is the test's; nothing after it (the real JVM stops here).
-          testOut.flush();
-          testErr.flush();
+          // Nothing is flushed, as the launcher flushes nothing at exit: bytes a program left in System.out's buffer
+          // (write(int) without a newline) are lost both ways. Nothing written after the exit reaches the output.
           test.exitStatus = status;
           test.exited = true;
           test.notifyAll();
@@ -206,8 +209,9 @@ public final class JavaWorker {
       if (name.equals("shutdownHooks")) {
         test.shutdownHooks = true;
       } else if (name.equals("setSecurityManager")) {
-        // The exit trap must stay: the program is refused, as a security manager of its own would refuse it.
-        throw new SecurityException("edgelab: the security manager cannot be replaced");
+        // The exit trap must stay here; the test runs again in a JVM of its own, where the program may set one.
+        test.ownSecurityManager = true;
+        throw new SecurityException("edgelab: the test runs again in a JVM of its own");
       } else if (name.equals("setFactory")) {
         test.jvmSetting = true; // URL, socket or RMI factories are set once per JVM
       }
@@ -219,8 +223,32 @@ public final class JavaWorker {
     }
   }
 
+  /** Loads a test's classes from its working directory, noting classes with finalizers. */
+  static final class TestLoader extends URLClassLoader {
+    private final Test test;
+
+    TestLoader(URL workdir, Test test) {
+      super(new URL[] {workdir}, ClassLoader.getPlatformClassLoader()); // unnamed: stack traces read "at Main.main"
+      this.test = test;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      Class<?> cls = super.findClass(name);
+      try {
+        cls.getDeclaredMethod("finalize");
+        test.finalizers = true;
+      } catch (NoSuchMethodException | LinkageError e) {
+        // no finalizer (or a class that cannot link yet: it fails when used, as under java Main)
+      }
+      return cls;
+    }
+  }
+
   /** The thread group of a test: a thread that called System.exit unwinds silently. */
   static final class TestGroup extends ThreadGroup {
+    volatile boolean outOfMemory;
+
     TestGroup(ThreadGroup parent) {
       super(parent, "main");
     }
@@ -228,6 +256,9 @@ public final class JavaWorker {
     @Override
     public void uncaughtException(Thread t, Throwable e) {
       if (e instanceof ExitTrap || (current != null && current.exited)) return;
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof OutOfMemoryError) outOfMemory = true;
+      }
       super.uncaughtException(t, e);
     }
   }
@@ -278,13 +309,11 @@ public final class JavaWorker {
       if (parts[1].equals(JAVAC)) {
         compile(test, Arrays.copyOfRange(parts, 2, parts.length));
       } else {
-        runTest(test, workdir, parts[1], Arrays.copyOfRange(parts, 2, parts.length));
+        runTest(test, workdir, parts[1], Arrays.copyOfRange(parts, 2, parts.length), top, baseline);
       }
 
       synchronized (test) {
         if (!test.exited) {
-          testOut.flush();
-          testErr.flush();
           test.exitStatus = test.compileStatus >= 0 ? test.compileStatus : test.mainFailed ? 1 : 0;
           test.exited = true;
         }
@@ -293,6 +322,10 @@ public final class JavaWorker {
       Set<String> flags = new LinkedHashSet<>();
       if (test.shutdownHooks) flags.addAll(List.of("cold", "shutdown-hooks"));
       if (test.javacFailed) flags.addAll(List.of("cold", "javac-failed"));
+      if (test.ownSecurityManager) flags.addAll(List.of("cold", "security-manager"));
+      if (test.finalizers) flags.add("finalizers"); // they would run during a later test and print into it
+      // The JVM has a few preallocated OutOfMemoryErrors with stack traces; once used, later ones come without.
+      if (test.group.outOfMemory) flags.add("out-of-memory");
       if (test.jvmSetting) flags.add("jvm-setting");
       if (!Arrays.equals(fdTargets, fdTargets())) flags.add("descriptors");
       if (!settled(top, baseline)) flags.add("threads"); // JDK threads it made start count too (process reaper, pools)
@@ -324,7 +357,7 @@ public final class JavaWorker {
       out.flush();
       if (JAVAC_SYSTEM_FAILURES.contains(status)) test.javacFailed = true;
       test.compileStatus = status;
-    }, "main", MAIN_STACK_BYTES);
+    }, "main", JAVAC_STACK_BYTES);
     main.start();
     try {
       main.join();
@@ -334,9 +367,9 @@ public final class JavaWorker {
   }
 
   /** Loads the main class in a fresh loader and runs it the way the {@code java} launcher does. */
-  private static void runTest(Test test, URL workdir, String mainClass, String[] args) {
+  private static void runTest(Test test, URL workdir, String mainClass, String[] args, ThreadGroup top, Set<Thread> baseline) {
     // Unnamed, so stack traces read "at Main.main(...)" as under the launcher's own class loader.
-    URLClassLoader loader = new URLClassLoader(new URL[] {workdir}, ClassLoader.getPlatformClassLoader());
+    URLClassLoader loader = new TestLoader(workdir, test);
     Thread main = new Thread(test.group, () -> launch(test, loader, mainClass, args), "main", MAIN_STACK_BYTES);
     main.setContextClassLoader(loader);
     main.start();
@@ -346,8 +379,8 @@ public final class JavaWorker {
       synchronized (test) {
         if (test.exited) break;
       }
-      for (Thread t : liveThreads(test.group)) {
-        if (!t.isDaemon()) {
+      for (Thread t : liveThreads(top)) {
+        if (!t.isDaemon() && !baseline.contains(t)) {
           waitFor = t;
           break;
         }
@@ -406,22 +439,35 @@ public final class JavaWorker {
       test.mainFailed = true;
       return;
     }
+    Throwable thrown;
     try {
       method.invoke(null, (Object) args);
+      return;
     } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof ExitTrap) return;
-      test.mainFailed = true;
-      trimLauncherFrames(cause);
-      JavaWorker.<RuntimeException>rethrow(cause); // the thread's uncaught-exception handler prints it, as for java Main
+      thrown = e.getCause();
     } catch (IllegalAccessException e) {
       test.mainFailed = true;
       System.err.println("Error: cannot call the main method of class " + mainClass + ": " + e.getMessage());
+      return;
+    } catch (Throwable e) { // the class's static initializer failed (ExceptionInInitializerError, OutOfMemoryError, ...)
+      thrown = e;
     }
+    if (thrown instanceof ExitTrap) return;
+    test.mainFailed = true;
+    trimLauncherFrames(thrown);
+    JavaWorker.<RuntimeException>rethrow(thrown); // the thread's uncaught-exception handler prints it, as for java Main
   }
 
-  /** Drops the reflection and worker frames under main, so a stack trace reads as under {@code java Main}. */
-  private static void trimLauncherFrames(Throwable t) {
+  /**
+   * Drops the reflection and worker frames under main from {@code t} and its causes, so a stack trace reads as under
+   * {@code java Main} (where a cause thrown by a static initializer also ends at {@code <clinit>}).
+   */
+  private static void trimLauncherFrames(Throwable thrown) {
+    Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = thrown; t != null && seen.add(t); t = t.getCause()) trimFrames(t);
+  }
+
+  private static void trimFrames(Throwable t) {
     StackTraceElement[] frames = t.getStackTrace();
     int end = frames.length;
     while (end > 0) {
@@ -432,7 +478,8 @@ public final class JavaWorker {
         break;
       }
     }
-    if (end < frames.length && end > 0) t.setStackTrace(Arrays.copyOf(frames, end));
+    // Nothing left (a static initializer failed inside the reflective call): the launcher's JNI call shows no frames either.
+    if (end < frames.length) t.setStackTrace(Arrays.copyOf(frames, end));
   }
 
   @SuppressWarnings("unchecked")

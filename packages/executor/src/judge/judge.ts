@@ -136,7 +136,8 @@ class GradingRun {
       let compile: CompileResult | undefined;
       const order = runOrder(assignment.tests);
       if (language.compile !== undefined) {
-        compile = await this.compile(base, order.length > 0 ? testLimits[order[0]!] : undefined);
+        const first = order[0];
+        compile = await this.compile(base, first === undefined ? undefined : { limits: testLimits[first]!, scope: assignment.tests[first]!.visibility });
         if (!compile.ok) return this.finish(started, compile, assignment.tests.map((t, i) => this.skipped(t, i, testLimits[i]!, 'not run: the program did not compile')));
       }
       const results: TestResult[] = new Array<TestResult>(assignment.tests.length);
@@ -158,13 +159,19 @@ class GradingRun {
     }
   }
 
-  /** Compiles once; in the language's warm worker when it has one, started with the first test's limits so the tests share it. */
-  private async compile(limits: Limits, firstTest: Limits | undefined): Promise<CompileResult> {
+  /**
+   * Compiles once; in the language's warm worker when it has one, started for the first test (its limits and
+   * visibility) so that the tests share it. The compile sees no test input, so sharing never carries one.
+   */
+  private async compile(limits: Limits, firstTest: { limits: Limits; scope: string } | undefined): Promise<CompileResult> {
     const step = this.language.compile!;
     const runLimits = step.limits(limits);
     const files = Object.keys(this.valid.files);
-    const worker = firstTest !== undefined ? step.worker?.(firstTest, files) : undefined;
-    const outcome = await this.run(step.command(limits, files), runLimits, { keepOutputs: true, ...(worker ? { worker } : {}) });
+    const worker = firstTest !== undefined ? step.worker?.(firstTest.limits, files) : undefined;
+    const outcome = await this.run(step.command(limits, files), runLimits, {
+      keepOutputs: true,
+      ...(worker ? { worker: { ...worker, scope: firstTest!.scope } } : {}),
+    });
     const output = [outcome.stdout, outcome.stderr].filter((s) => s !== '').join('\n');
     const ok = outcome.exitCode === 0 && outcome.limitHit === null;
     const result: CompileResult = { ok, output, usage: outcome.usage };
@@ -213,7 +220,10 @@ class GradingRun {
     const runLimits = this.language.run.limits(limits);
     const files = Object.keys(this.valid.files);
     const worker = this.language.run.worker?.(limits, files);
-    const outcome = await this.run(this.language.run.command(limits, files), runLimits, { stdin: test.input, ...(worker ? { worker } : {}) });
+    const outcome = await this.run(this.language.run.command(limits, files), runLimits, {
+      stdin: test.input,
+      ...(worker ? { worker: { ...worker, scope: test.visibility } } : {}),
+    });
     const failure = runVerdict(outcome, this.language, limits, runLimits);
     if (failure !== undefined) return { ...failure, outcome, actual: outcome.stdout };
     const comparison = compareOutput(defaultComparatorFor(test, this.assignment), test.expected, outcome.stdout);

@@ -31,8 +31,9 @@ const jvm = (l: Limits) => ['java', `-Xmx${l.memoryMb}m`, '-Xss64m', ...JVM_FLAG
 /** The warm worker's JVM for tests with these limits (compile and tests share it when their limits agree). */
 const workerJvm = (l: Limits) => [...jvm(l), ...sharedArchive('worker'), '-cp', `${JAVA_SUPPORT_DIR}/edgelab-worker.jar`, 'edgelab.JavaWorker'];
 
-/** javac's own arguments (no annotation processing: a submission is plain source). */
-const javacArgs = (files: readonly string[]) => ['-proc:none', '-encoding', 'UTF-8', '-d', '.', ...files.filter((f) => f.endsWith('.java')).sort()];
+/** javac's own arguments: no annotation processing (a submission is plain source); the class path named, because javac
+ * inside the worker would otherwise search the worker's own. */
+const javacArgs = (files: readonly string[]) => ['-proc:none', '-cp', '.', '-encoding', 'UTF-8', '-d', '.', ...files.filter((f) => f.endsWith('.java')).sort()];
 
 /**
  * Java 17. Compiled once per submission (`javac`, class files kept for every test). Memory: the limit is the

@@ -141,7 +141,7 @@ describe('RunnerClient with edgelab_runner.py', () => {
 // something on stderr while booting, then runs one "program" per request. The Java worker is tested in the sandbox
 // suites; this checks what the runner does with any worker.
 const FAKE_WORKER = `
-import os, sys
+import os, sys, time
 req = os.fdopen(3, "rb", buffering=0)
 rep = os.fdopen(4, "wb", buffering=0)
 sys.stderr.write("booting\\n"); sys.stderr.flush()
@@ -167,6 +167,20 @@ for line in iter(req.readline, b""):
             os.write(1, b"x" * 65536)
     elif what == "garbage":
         rep.write(b"nonsense\\n")
+    elif what == "stuff":
+        w = os.open("/proc/self/fd/3", os.O_WRONLY | os.O_NONBLOCK)
+        try:
+            while True:
+                os.write(w, b"x" * 4096)
+        except BlockingIOError:
+            pass
+        rep.write(b"done\\t0\\t\\n")  # a forged "done": the program goes on and never reads a request again
+        time.sleep(600)
+    elif what == "children":
+        import subprocess
+        for _ in range(int(args[0])):
+            subprocess.run([sys.executable, "-c", "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.25: pass"])
+        rep.write(b"done\\t0\\t\\n")
     elif what == "make":
         with open("made.txt", "w") as f:
             f.write("made by pid %d" % os.getpid())
@@ -244,6 +258,34 @@ describe('RunnerClient with a warm worker', () => {
     expect(pid).toBeDefined();
     const seen = await client.run({ command: py('print(open("made.txt").read())'), limits });
     expect(seen.stdout).toBe(`made by pid ${pid}\n`);
+  });
+
+  it('counts the CPU time of child processes the worker started and reaped', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const out = await client.run({ command: cold, limits: { ...limits, timeMs: 500, wallMs: 10_000 }, worker: worker('children', '4') });
+    expect(out.limitHit).toBe('time');
+    expect(out.usage.cpuMs).toBeGreaterThan(500);
+  });
+
+  it('runs the test cold, and does not hang, when the program filled the request pipe', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    expect((await client.run({ command: cold, limits, worker: worker('stuff') })).exitCode).toBe(0);
+    const next = await client.run({ command: cold, stdin: 'x', limits, worker: worker('echo') });
+    expect(next).toMatchObject({ stdout: 'cold x', worker: { warm: false } });
+    expect(next.worker?.note).toMatch(/^cold: the warm worker failed \(the worker did not take the request/);
+    expect((await echo(client, 'y')).stdout).toMatch(/^pid=\d+ stdin=y/); // and a fresh worker after that
+  });
+
+  it('kills a worker that answers a status that is not a small integer', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    for (const status of ['\u00b2', '99999999999', '-']) {
+      const odd = await client.run({ command: cold, limits, worker: worker('status', status) });
+      expect(odd, status).toMatchObject({ exitCode: null, signal: 'SIGKILL', limitHit: null, worker: { warm: true } });
+    }
+    expect((await echo(client, 'ok')).stdout).toMatch(/stdin=ok/);
   });
 
   it('kills a worker that answers garbage', async () => {
