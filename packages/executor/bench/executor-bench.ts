@@ -3,7 +3,8 @@
  *   (a) the original design: one `docker run --rm --network none -m ...` per test (Java: one to compile, then
  *       one per test);
  *   (b) EdgeLab's Docker backend: one container per submission, the runner starting each test inside it (Java: in
- *       the session's warm JVM worker, after javac started from its class-data-sharing archive);
+ *       a warm JVM worker, which also compiles; 10 public then 10 hidden tests, each half in its own JVM, as the judge
+ *       runs an assignment whose second half is hidden);
  *   (c) EdgeLab's bubblewrap backend, same runner;
  *   (d) the bare floor: the same interpreter/JVM from the same root file system, chrooted, one process per test
  *       (the language's reference command: `java Main` for Java), spawned from Node, no sandbox.
@@ -202,12 +203,15 @@ async function gradeWith(sandbox: Sandbox, c: Case): Promise<number> {
   try {
     const names = Object.keys(c.files);
     if (c.definition.compile) {
+      const compileWorker = c.definition.compile.worker?.(LIMITS, names);
       const compiled = await session.run({
         command: c.definition.compile.command(LIMITS, names),
         limits: c.definition.compile.limits(LIMITS),
         keepOutputs: true,
+        ...(compileWorker ? { worker: { ...compileWorker, scope: 'public' } } : {}),
       });
       if (compiled.exitCode !== 0) throw new Error(`compile failed: ${compiled.stderr}`);
+      if (compileWorker && !compiled.worker?.warm) throw new Error(`${sandbox.backend} ${c.language} compile did not run warm: ${compiled.worker?.note}`);
     }
     const worker = c.definition.run.worker?.(LIMITS, names);
     for (const [k, test] of c.tests.entries()) {
@@ -215,7 +219,8 @@ async function gradeWith(sandbox: Sandbox, c: Case): Promise<number> {
         command: c.definition.run.command(LIMITS, names),
         limits: c.definition.run.limits(LIMITS),
         stdin: test.input,
-        ...(worker ? { worker } : {}),
+        // As the judge does for an assignment whose second half is hidden: public and hidden tests never share a worker.
+        ...(worker ? { worker: { ...worker, scope: k < c.tests.length / 2 ? 'public' : 'hidden' } } : {}),
       };
       const outcome = await session.run(request);
       check(`${sandbox.backend} ${c.language} test ${k}`, outcome.stdout, test.expected);
