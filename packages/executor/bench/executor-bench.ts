@@ -12,7 +12,7 @@
  *
  * Run: `pnpm --filter @edgelab/executor bench` (root: `pnpm bench`). Needs root (chroot), Docker with the EdgeLab
  * images and the root file systems (`pnpm edgelab images build --offline`). `EDGELAB_BENCH_REPS` overrides the
- * repetitions (default 5 for Python, 3 for Java); `EDGELAB_BENCH_SETTLE_MS` the pause between variants (default 1000).
+ * repetitions (default 5); `EDGELAB_BENCH_SETTLE_MS` the pause between variants (default 1000).
  * `--json` prints the results as JSON too.
  */
 import { spawn } from 'node:child_process';
@@ -323,7 +323,7 @@ async function main(): Promise<void> {
   const tests = makeTests();
   const cases: Case[] = [
     { language: 'python', reps: REPS_OVERRIDE ?? 5, definition: python, files: { 'solution.py': PYTHON_SOLUTION }, tests },
-    { language: 'java', reps: REPS_OVERRIDE ?? 3, definition: java, files: { 'Main.java': JAVA_SOLUTION }, tests },
+    { language: 'java', reps: REPS_OVERRIDE ?? 5, definition: java, files: { 'Main.java': JAVA_SOLUTION }, tests },
   ];
   const started = performance.now();
   const results: Results = {};
