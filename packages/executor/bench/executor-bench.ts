@@ -3,8 +3,8 @@
  *   (a) the original design: one `docker run --rm --network none -m ...` per test (Java: one to compile, then
  *       one per test);
  *   (b) EdgeLab's Docker backend: one container per submission, the runner starting each test inside it (Java: in
- *       a warm JVM worker, which also compiles; 10 public then 10 hidden tests, each half in its own JVM, as the judge
- *       runs an assignment whose second half is hidden);
+ *       a warm JVM worker, which also compiles; 10 public then 10 hidden tests, as the judge runs an assignment whose
+ *       second half is hidden);
  *   (c) EdgeLab's bubblewrap backend, same runner;
  *   (d) the bare floor: the same interpreter/JVM from the same root file system, chrooted, one process per test
  *       (the language's reference command: `java Main` for Java), spawned from Node, no sandbox.
@@ -208,7 +208,7 @@ async function gradeWith(sandbox: Sandbox, c: Case): Promise<number> {
         command: c.definition.compile.command(LIMITS, names),
         limits: c.definition.compile.limits(LIMITS),
         keepOutputs: true,
-        ...(compileWorker ? { worker: { ...compileWorker, scope: 'public' } } : {}),
+        ...(compileWorker ? { worker: compileWorker } : {}),
       });
       if (compiled.exitCode !== 0) throw new Error(`compile failed: ${compiled.stderr}`);
       if (compileWorker && !compiled.worker?.warm) throw new Error(`${sandbox.backend} ${c.language} compile did not run warm: ${compiled.worker?.note}`);
@@ -219,8 +219,8 @@ async function gradeWith(sandbox: Sandbox, c: Case): Promise<number> {
         command: c.definition.run.command(LIMITS, names),
         limits: c.definition.run.limits(LIMITS),
         stdin: test.input,
-        // As the judge does for an assignment whose second half is hidden: public and hidden tests never share a worker.
-        ...(worker ? { worker: { ...worker, scope: k < c.tests.length / 2 ? 'public' : 'hidden' } } : {}),
+        // As the judge does for an assignment whose second half is hidden (public tests first).
+        ...(worker ? { worker: { ...worker, confidential: k >= c.tests.length / 2 } } : {}),
       };
       const outcome = await session.run(request);
       check(`${sandbox.backend} ${c.language} test ${k}`, outcome.stdout, test.expected);

@@ -549,6 +549,7 @@ class Worker:
         self.stdin_fd = stdin_fd
         self.out_r, self.err_r, self.req_w, self.reply_r = out_r, err_r, req_w, reply_r
         self.reply_buf = b""
+        self.confidential = False  # has run a confidential run: never runs another kind again
 
     def fds(self):
         return (self.stdin_fd, self.out_r, self.err_r, self.req_w, self.reply_r)
@@ -788,8 +789,11 @@ class Session:
     def _run_warm(self, req, spec, keep):
         """Runs one test (or, with `keep`, a compile) in the session's warm worker, starting one when needed.
         Returns (result, note), or (None, why) when it must run cold instead (no worker, or the worker asked)."""
-        key = json.dumps([spec["argv"], spec.get("scope"), req.get("env"), req.get("pids"), req.get("fileMb"), req.get("addressSpaceMb")])
-        if self.worker is not None and self.worker.key != key:
+        key = json.dumps([spec["argv"], req.get("env"), req.get("pids"), req.get("fileMb"), req.get("addressSpaceMb")])
+        confidential = spec.get("confidential") is True
+        if self.worker is not None and (self.worker.key != key or (self.worker.confidential and not confidential)):
+            # A worker that has held a confidential input never runs a run that is not: what the program kept
+            # (memory, state) could reach an output that is shown.
             self.stop_worker()
         workdir = os.path.join(SCRATCH, WORKER_DIR)
         if self.worker is None:
@@ -803,6 +807,7 @@ class Session:
             clear_directory(workdir)
             before, _ = self.fill(workdir, req, keep)
         worker = self.worker
+        worker.confidential = worker.confidential or confidential  # from now on: its input goes in below
         result, flags = self._execute_warm(req, spec, worker)
         if keep and "cold" not in flags:
             self.keep_outputs(result, workdir, before)

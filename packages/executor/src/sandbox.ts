@@ -45,10 +45,11 @@ export interface WorkerRequest {
   /** What the worker runs for this test (Java: the main class, then the program's arguments). */
   args: readonly string[];
   /**
-   * Runs share a worker only when their scope is the same too. The judge uses the test's visibility, so a worker
-   * that has seen a hidden test's input never runs a public test (whose output is shown).
+   * The run's input is confidential (a hidden test's): once a worker has run a confidential run, it never runs a
+   * run that is not (a public test, whose output is shown); that run gets a fresh worker. The judge runs public
+   * tests first, so in the usual order one worker serves them all.
    */
-  scope?: string;
+  confidential?: boolean;
 }
 
 /** Whether a run went through a warm worker, and why not or what followed. */

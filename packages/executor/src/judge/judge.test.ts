@@ -50,6 +50,22 @@ describe('judge pipeline (fake sandbox)', () => {
     expect(result.verdict).toBe('skipped');
   });
 
+  it("compiles Java in the tests' warm worker and marks hidden tests' input confidential", async () => {
+    const sandbox = createFakeSandbox({ run: ({ request }) => ({ stdout: request.stdin ?? '' }) });
+    const result = await createJudge({ sandbox }).grade(echo, { language: 'java', code: 'class Main {}' });
+    expect(result.verdict).toBe('accepted');
+    const [compile, ...tests] = sandbox.requests;
+    expect(compile).toMatchObject({ keepOutputs: true, worker: { args: ['--javac', '-proc:none', '-cp', '.', '-encoding', 'UTF-8', '-d', '.', 'Main.java'] } });
+    expect(compile!.worker?.confidential).toBeUndefined();
+    expect(tests.map((r) => [r.stdin, r.worker?.args, r.worker?.confidential])).toEqual([
+      ['a\n', ['Main'], false],
+      ['b\n', ['Main'], true],
+      ['c\n', ['Main'], true],
+    ]);
+    // One JVM for all: the compile's worker command is the tests'.
+    expect(new Set(sandbox.requests.map((r) => JSON.stringify(r.worker?.command))).size).toBe(1);
+  });
+
   it('compiles once, then skips every test after a compile error', async () => {
     const sandbox = createFakeSandbox({
       run: ({ request }) => (request.command[0] === 'javac' ? { exitCode: 1, stderr: 'Main.java:1: error: ; expected' } : { stdout: 'never' }),

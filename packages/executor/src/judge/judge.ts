@@ -137,7 +137,7 @@ class GradingRun {
       const order = runOrder(assignment.tests);
       if (language.compile !== undefined) {
         const first = order[0];
-        compile = await this.compile(base, first === undefined ? undefined : { limits: testLimits[first]!, scope: assignment.tests[first]!.visibility });
+        compile = await this.compile(base, first === undefined ? undefined : testLimits[first]);
         if (!compile.ok) return this.finish(started, compile, assignment.tests.map((t, i) => this.skipped(t, i, testLimits[i]!, 'not run: the program did not compile')));
       }
       const results: TestResult[] = new Array<TestResult>(assignment.tests.length);
@@ -160,18 +160,15 @@ class GradingRun {
   }
 
   /**
-   * Compiles once; in the language's warm worker when it has one, started for the first test (its limits and
-   * visibility) so that the tests share it. The compile sees no test input, so sharing never carries one.
+   * Compiles once; in the language's warm worker when it has one, started with the first test's limits so that the
+   * tests share it. The compile reads no test input.
    */
-  private async compile(limits: Limits, firstTest: { limits: Limits; scope: string } | undefined): Promise<CompileResult> {
+  private async compile(limits: Limits, firstTest: Limits | undefined): Promise<CompileResult> {
     const step = this.language.compile!;
     const runLimits = step.limits(limits);
     const files = Object.keys(this.valid.files);
-    const worker = firstTest !== undefined ? step.worker?.(firstTest.limits, files) : undefined;
-    const outcome = await this.run(step.command(limits, files), runLimits, {
-      keepOutputs: true,
-      ...(worker ? { worker: { ...worker, scope: firstTest!.scope } } : {}),
-    });
+    const worker = firstTest !== undefined ? step.worker?.(firstTest, files) : undefined;
+    const outcome = await this.run(step.command(limits, files), runLimits, { keepOutputs: true, ...(worker ? { worker } : {}) });
     const output = [outcome.stdout, outcome.stderr].filter((s) => s !== '').join('\n');
     const ok = outcome.exitCode === 0 && outcome.limitHit === null;
     const result: CompileResult = { ok, output, usage: outcome.usage };
@@ -222,7 +219,8 @@ class GradingRun {
     const worker = this.language.run.worker?.(limits, files);
     const outcome = await this.run(this.language.run.command(limits, files), runLimits, {
       stdin: test.input,
-      ...(worker ? { worker: { ...worker, scope: test.visibility } } : {}),
+      // A hidden test's input is confidential: the worker that saw it never runs a public test (a fresh one would).
+      ...(worker ? { worker: { ...worker, confidential: test.visibility !== 'public' } } : {}),
     });
     const failure = runVerdict(outcome, this.language, limits, runLimits);
     if (failure !== undefined) return { ...failure, outcome, actual: outcome.stdout };

@@ -288,6 +288,22 @@ describe('RunnerClient with a warm worker', () => {
     expect((await echo(client, 'ok')).stdout).toMatch(/stdin=ok/);
   });
 
+  it('never runs a non-confidential run in a worker that has run a confidential one', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const pidOf = async (confidential: boolean) => {
+      const out = await client.run({ command: cold, limits, worker: { ...worker('echo'), confidential } });
+      expect(out.worker?.warm).toBe(true);
+      return /^pid=(\d+) /.exec(out.stdout)?.[1];
+    };
+    const first = await pidOf(false);
+    expect(await pidOf(false)).toBe(first);
+    expect(await pidOf(true)).toBe(first); // public, then hidden: the same worker
+    const fresh = await pidOf(false); // hidden, then public: never the worker that held the hidden input
+    expect(fresh).not.toBe(first);
+    expect(await pidOf(true)).toBe(fresh);
+  });
+
   it('kills a worker that answers garbage', async () => {
     const { client } = startRunner();
     await client.init({});

@@ -29,7 +29,7 @@ export interface RunMessage {
   fileMb?: number;
   keepOutputs: boolean;
   /** A warm worker to run this test in, when possible (`argv` starts it, `args` name the test's program). */
-  worker?: { argv: string[]; args: string[]; scope?: string };
+  worker?: { argv: string[]; args: string[]; confidential?: boolean };
 }
 
 /** runner → host: the outcome of one run. */
@@ -95,8 +95,8 @@ export function encodeRun(id: number, request: RunRequest): RunMessage {
   if (limits.addressSpaceMb !== undefined) message.addressSpaceMb = limits.addressSpaceMb;
   if (limits.fileMb !== undefined) message.fileMb = limits.fileMb;
   if (request.worker !== undefined) {
-    const { command, args, scope } = request.worker;
-    message.worker = { argv: [...command], args: [...args], ...(scope !== undefined ? { scope } : {}) };
+    const { command, args, confidential } = request.worker;
+    message.worker = { argv: [...command], args: [...args], ...(confidential === true ? { confidential } : {}) };
   }
   return message;
 }
