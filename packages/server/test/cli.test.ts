@@ -47,9 +47,11 @@ describe('edgelab CLI errors', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^edgelab: .*bwrap/m);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
-    const apiOnly = spawnCli(['serve', '--workers', '0', ...args], env);
+    const apiOnly = spawnCli(['serve', '--workers', '0', '--host', '0.0.0.0', ...args], env);
     try {
       const client = httpClient(await apiOnly.url);
+      // Bound to every interface: the URL shown is one to open here, and the line says the rest.
+      expect(apiOnly.stdout()).toMatch(/^EdgeLab listening on http:\/\/127\.0\.0\.1:\d+ \(0 workers; bound to every interface, --host 0\.0\.0\.0\)$/m);
       expect((await client.get('/health')).status).toBe(200);
       const res = await client.post('/run', { assignmentId: 'fixture_shout', language: 'python', code: 'print(1)' });
       expect(res.status).toBe(503);

@@ -70,7 +70,9 @@ export function buildProgram(): Command {
       const feedback = defaultFeedbackProvider(process.env, logger);
       const server = await startServer({ config, logger, ...(feedback === undefined ? {} : { feedback }) });
       for (const problem of server.assignmentErrors) process.stderr.write(`edgelab: skipped invalid assignment: ${problem}\n`);
-      process.stdout.write(`EdgeLab listening on ${server.url} (${config.workers} workers)\n`);
+      // The URL is one to open on this host; say so when the server also answers on every other interface.
+      const everywhere = config.host === '0.0.0.0' || config.host === '::' ? `; bound to every interface, --host ${config.host}` : '';
+      process.stdout.write(`EdgeLab listening on ${server.url} (${config.workers} workers${everywhere})\n`);
       onShutdownSignal(() => server.close({ graceMs: graceMs() }));
     });
 
