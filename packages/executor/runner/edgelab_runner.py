@@ -143,10 +143,11 @@ def ppid_of(pid):
 
 
 def sandbox_cpu_ms(child):
-    """CPU time of everything the test started: the whole PID namespace when we are its init, else the child."""
+    """CPU time of everything the test started: the whole PID namespace when we are its init (each live process
+    with the children it reaped: they are in no other count), else the child."""
     me = os.getpid()
     if AM_INIT:
-        ticks = sum(proc_cpu_ticks(p, False) for p in list_pids() if p != me)
+        ticks = sum(proc_cpu_ticks(p, True) for p in list_pids() if p != me)
     else:
         ticks = proc_cpu_ticks(child, True)
     return ticks * 1000 // CLK_TCK
@@ -154,13 +155,27 @@ def sandbox_cpu_ms(child):
 
 def warm_cpu_ms(worker_pid):
     """CPU time used so far by a warm worker and what it started: everything alive in the namespace when we are its
-    init, with the children the worker has reaped (their time is in its own counters), else the worker's tree."""
+    init, each process with the children it reaped (a process that outlives the test may hold the time of others it
+    ran, e.g. a shell), else the worker and every process below it."""
     me = os.getpid()
     if AM_INIT:
-        ticks = sum(proc_cpu_ticks(p, p == worker_pid) for p in list_pids() if p != me)
+        ticks = sum(proc_cpu_ticks(p, True) for p in list_pids() if p != me)
     else:
-        ticks = proc_cpu_ticks(worker_pid, True)
+        ticks = sum(proc_cpu_ticks(p, True) for p in descendants(worker_pid))
     return ticks * 1000 // CLK_TCK
+
+
+def descendants(pid):
+    """`pid` and every live process below it."""
+    children = {}
+    for p in list_pids():
+        children.setdefault(ppid_of(p), []).append(p)
+    found, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        found.append(p)
+        stack.extend(children.get(p, ()))
+    return found
 
 
 class WorkerFailed(Exception):
@@ -660,6 +675,12 @@ class Session:
             else:
                 note = self.worker_broken
         if result is None:
+            if spec:
+                # After a warm attempt the run starts again from nothing: its processes gone, the scratch wiped
+                # (the attempt may have filled it, or made the directory the cold run is about to create).
+                self.stop_worker()
+                kill_leftovers()
+                wipe_writable_places()
             self.stop_worker()
             result = self._run_cold(req, keep)
         if spec:

@@ -141,7 +141,7 @@ describe('RunnerClient with edgelab_runner.py', () => {
 // something on stderr while booting, then runs one "program" per request. The Java worker is tested in the sandbox
 // suites; this checks what the runner does with any worker.
 const FAKE_WORKER = `
-import os, sys, time
+import os, subprocess, sys, time
 req = os.fdopen(3, "rb", buffering=0)
 rep = os.fdopen(4, "wb", buffering=0)
 sys.stderr.write("booting\\n"); sys.stderr.flush()
@@ -177,10 +177,20 @@ for line in iter(req.readline, b""):
         rep.write(b"done\\t0\\t\\n")  # a forged "done": the program goes on and never reads a request again
         time.sleep(600)
     elif what == "children":
-        import subprocess
         for _ in range(int(args[0])):
             subprocess.run([sys.executable, "-c", "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.25: pass"])
         rep.write(b"done\\t0\\t\\n")
+    elif what == "shell":
+        # A shell that outlives the test holds the CPU time of the children it ran and reaped.
+        busy = "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.25: pass"
+        script = "for i in 1 2 3 4; do %s -c '%s'; done; echo ran; exec sleep 600" % (sys.executable, busy)
+        shell = subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE)
+        os.write(1, shell.stdout.readline())
+        rep.write(b"done\\t0\\t\\n")
+    elif what == "squat":
+        for i in range(1, 51):
+            os.makedirs("../run-%d" % i, exist_ok=True)
+        rep.write(b"done\\t0\\tcold,shutdown-hooks\\n")
     elif what == "make":
         with open("made.txt", "w") as f:
             f.write("made by pid %d" % os.getpid())
@@ -266,6 +276,20 @@ describe('RunnerClient with a warm worker', () => {
     const out = await client.run({ command: cold, limits: { ...limits, timeMs: 500, wallMs: 10_000 }, worker: worker('children', '4') });
     expect(out.limitHit).toBe('time');
     expect(out.usage.cpuMs).toBeGreaterThan(500);
+  });
+
+  it('counts the CPU time a process still running at the end holds for children it reaped (a shell)', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const out = await client.run({ command: cold, limits: { ...limits, timeMs: 500, wallMs: 10_000 }, worker: worker('shell') });
+    expect(out.limitHit).toBe('time'); // each child alone is under the limit; together they are over it
+  });
+
+  it('runs a run cold from a wiped scratch when the worker asks, whatever the warm attempt left there', async () => {
+    const { client } = startRunner();
+    await client.init({});
+    const rerun = await client.run({ command: cold, stdin: 's', limits, worker: worker('squat') });
+    expect(rerun).toMatchObject({ stdout: 'cold s', exitCode: 0, worker: { warm: false } });
   });
 
   it('runs the test cold, and does not hang, when the program filled the request pipe', async () => {

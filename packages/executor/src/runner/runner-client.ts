@@ -6,6 +6,7 @@ import {
   encodeFiles,
   encodeRun,
   RUNNER_PROTOCOL_VERSION,
+  WORKER_START_MS,
   type RunnerMessage,
 } from './runner-protocol.js';
 
@@ -85,10 +86,9 @@ export class RunnerClient {
     return this.serial(async () => {
       const id = this.nextId++;
       const message = encodeRun(id, request);
-      const reply = this.expect(
-        (m) => (m.type === 'result' || m.type === 'error') && m.id === id,
-        message.wallMs + (this.options.graceMs ?? 15_000),
-      );
+      // A warm worker may first have to start (up to 10 s) and the run may then be run again cold: twice the wall.
+      const runnerMs = message.worker === undefined ? message.wallMs : 2 * message.wallMs + WORKER_START_MS;
+      const reply = this.expect((m) => (m.type === 'result' || m.type === 'error') && m.id === id, runnerMs + (this.options.graceMs ?? 15_000));
       this.send(message);
       const answer = await reply;
       if (answer.type === 'error') throw this.fault(`the runner failed to run ${JSON.stringify(request.command)}: ${answer.message}`);

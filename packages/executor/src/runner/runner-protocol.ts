@@ -3,6 +3,9 @@ import type { LimitHit, RunOutcome, RunRequest, SandboxFiles, WorkerReport } fro
 /** Version of the JSON-lines protocol between the host and `edgelab_runner.py` (see runner/PROTOCOL.md). */
 export const RUNNER_PROTOCOL_VERSION = 1;
 
+/** How long the runner lets a warm worker take to start (`WORKER_BOOT_S` in edgelab_runner.py). */
+export const WORKER_START_MS = 10_000;
+
 /** Default process/thread cap of a run when the request gives none. */
 export const DEFAULT_PIDS = 64;
 

@@ -324,6 +324,34 @@ export function describeJavaWorkerConformance(name: string, makeSandbox: () => P
         }
       }, 60_000);
 
+      it('an inherited finalizer (from a JDK class) never runs during a later test either', async () => {
+        const p = await compile(
+          sandbox,
+          'public class Main { static class Job extends java.awt.PrintJob { public java.awt.Graphics getGraphics() { return null; } public java.awt.Dimension getPageDimension() { return null; } public int getPageResolution() { return 0; } public boolean lastPageFirst() { return false; } public void end() { System.out.println("FINALIZED"); } } public static void main(String[] a) throws Exception { if (new java.util.Scanner(System.in).next().equals("make")) { for (int i = 0; i < 1000; i++) new Job(); System.out.println("made"); } else { System.gc(); Thread.sleep(300); System.out.println("clean"); } } }',
+        );
+        try {
+          const made = await p.warm('make');
+          expect(made.worker?.note).toMatch(/^recycled: .*finalizers/);
+          const later = await p.warm('gc');
+          expect(later.stdout).toBe('clean\n');
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
+      it('CPU that a shell still running at the end holds for the children it reaped counts', async () => {
+        const busy = "python3 -c 'import time; t = time.process_time(); any(time.process_time() - t > 0.4 for _ in iter(int, 1))'";
+        const script = `for i in 1 2 3 4 5 6; do ${busy}; done; echo ran; exec sleep 600`;
+        const p = await compile(sandbox, hostile(`Process sh = new ProcessBuilder("sh", "-c", ${JSON.stringify(script)}).start(); System.out.println(new BufferedReader(new InputStreamReader(sh.getInputStream())).readLine());`));
+        try {
+          expect((await p.warm('go\n', { timeMs: 1000 })).limitHit).toBe('time');
+          expect((await p.cold('go\n', { timeMs: 1000 })).limitHit).toBe('time');
+          await next(p);
+        } finally {
+          await p.dispose();
+        }
+      }, 60_000);
+
       it('CPU spent in child processes it waited for counts (time limit, as under java Main)', async () => {
         const spin = 'for (int i = 0; i < 5; i++) new ProcessBuilder("python3", "-c", "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.6: pass").start().waitFor(); System.out.println("done");';
         const p = await compile(sandbox, hostile(spin));
