@@ -524,6 +524,20 @@ def decode_status(status):
     return None, None
 
 
+def limit_after_exit(over_time, sig_name, oom_before, killed_by_us):
+    """The limit a run that ended without the runner stopping it for one hit, if any: time (past the CPU or wall
+    limit, or SIGXCPU), else memory (the cgroup's OOM-kill counter grew, or a SIGKILL nobody in the runner sent:
+    the kernel's OOM killer), else None."""
+    if over_time or sig_name == "SIGXCPU":
+        return "time"
+    oom_after = oom_kill_count()
+    if oom_before is not None and oom_after is not None and oom_after > oom_before:
+        return "memory"
+    if sig_name == "SIGKILL" and not killed_by_us:
+        return "memory"
+    return None
+
+
 class Output:
     """stdout and stderr of a run, capped together at `cap` bytes."""
 
@@ -940,15 +954,7 @@ class Session:
             os.ftruncate(worker.stdin_fd, 0)  # the test's input does not outlive the test
         except OSError:
             pass
-        if limit_hit is None:
-            if cpu_ms > time_ms or wall > wall_ms or sig_name == "SIGXCPU":
-                limit_hit = "time"
-            else:
-                oom_after = oom_kill_count()
-                if oom_before is not None and oom_after is not None and oom_after > oom_before:
-                    limit_hit = "memory"
-                elif sig_name == "SIGKILL" and not killed_by_us:
-                    limit_hit = "memory"
+        limit_hit = limit_hit or limit_after_exit(cpu_ms > time_ms or wall > wall_ms, sig_name, oom_before, killed_by_us)
         result = {
             "exitCode": exit_code,
             "signal": sig_name,
@@ -1076,15 +1082,7 @@ class Session:
         cpu_ms = max(cpu_ms, int((usage.ru_utime + usage.ru_stime) * 1000) + REAPER.orphan_cpu_ms)
         REAPER.orphan_cpu_ms = 0
         exit_code, sig_name = decode_status(status)
-        if limit_hit is None:
-            if cpu_ms > time_ms or wall > wall_ms or sig_name == "SIGXCPU":
-                limit_hit = "time"
-            else:
-                oom_after = oom_kill_count()
-                if oom_before is not None and oom_after is not None and oom_after > oom_before:
-                    limit_hit = "memory"
-                elif sig_name == "SIGKILL" and not killed_by_us:
-                    limit_hit = "memory"  # nobody in the runner sent it: the kernel's OOM killer did
+        limit_hit = limit_hit or limit_after_exit(cpu_ms > time_ms or wall > wall_ms, sig_name, oom_before, killed_by_us)
         result = {
             "exitCode": exit_code,
             "signal": sig_name,

@@ -52,6 +52,16 @@ async function compile(sandbox: Sandbox, source: string, files: Record<string, s
   };
 }
 
+/** Compiles `source` in a session of its own, hands the program to `use`, and always disposes of the session. */
+async function withProgram(sandbox: Sandbox, source: string, use: (program: JavaProgram) => Promise<void>): Promise<void> {
+  const program = await compile(sandbox, source);
+  try {
+    await use(program);
+  } finally {
+    await program.dispose();
+  }
+}
+
 /** What a program's grade depends on. Working directories are named per run (`run-<n>`, `work`), cold or warm. */
 const observable = (r: RunOutcome) => {
   const dirs = (text: string) => text.replace(/\/(run-\d+|work)\//g, '/<run>/');
@@ -142,8 +152,7 @@ export function describeJavaWorkerConformance(name: string, makeSandbox: () => P
     describe('behaves exactly as java Main', () => {
       for (const [what, program] of Object.entries(SAME_AS_JAVA_MAIN)) {
         it(what, async () => {
-          const p = await compile(sandbox, program.source);
-          try {
+          await withProgram(sandbox, program.source, async (p) => {
             const cold = await p.cold(program.stdin);
             const first = await p.warm(program.stdin);
             const second = await p.warm(program.stdin);
@@ -152,9 +161,7 @@ export function describeJavaWorkerConformance(name: string, makeSandbox: () => P
             expect(second.worker?.warm).toBe(warm);
             expect(observable(first)).toEqual(observable(cold));
             expect(observable(second)).toEqual(observable(cold));
-          } finally {
-            await p.dispose();
-          }
+          });
         }, 60_000);
       }
     });
@@ -226,8 +233,7 @@ export function describeJavaWorkerConformance(name: string, makeSandbox: () => P
     });
 
     it('runs test after test in one JVM, compile once', async () => {
-      const p = await compile(sandbox, 'public class Main { public static void main(String[] a) { System.out.println(ProcessHandle.current().pid()); } }');
-      try {
+      await withProgram(sandbox, 'public class Main { public static void main(String[] a) { System.out.println(ProcessHandle.current().pid()); } }', async (p) => {
         const pids = new Set<string>();
         for (let i = 0; i < 5; i++) {
           const r = await p.warm();
@@ -235,9 +241,7 @@ export function describeJavaWorkerConformance(name: string, makeSandbox: () => P
           pids.add(r.stdout);
         }
         expect(pids.size).toBe(1);
-      } finally {
-        await p.dispose();
-      }
+      });
     });
 
     describe('hostile programs get their verdict, and the next test a clean JVM', () => {
@@ -251,167 +255,122 @@ export function describeJavaWorkerConformance(name: string, makeSandbox: () => P
         `import java.util.*; import java.io.*; public class Main { public static void main(String[] a) throws Exception { String line = new BufferedReader(new InputStreamReader(System.in)).readLine(); if ("ok".equals(line)) { System.out.println("ok"); return; } ${body} } }`;
 
       it('an infinite loop: time limit, then a fresh JVM', async () => {
-        const p = await compile(sandbox, hostile('long i = 0; while (true) i++;'));
-        try {
+        await withProgram(sandbox, hostile('long i = 0; while (true) i++;'), async (p) => {
           const r = await p.warm('go\n', { timeMs: 500 });
           expect(r).toMatchObject({ limitHit: 'time', signal: 'SIGKILL' });
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('a memory bomb: OutOfMemoryError (memory_limit), and the next test has its whole heap', async () => {
-        const p = await compile(sandbox, hostile('List<long[]> l = new ArrayList<>(); while (true) l.add(new long[1 << 20]);'));
-        try {
+        await withProgram(sandbox, hostile('List<long[]> l = new ArrayList<>(); while (true) l.add(new long[1 << 20]);'), async (p) => {
           const r = await p.warm('go\n');
           expect(r.exitCode).toBe(1);
           expect(java.memoryPatterns.some((pattern) => pattern.test(r.stderr))).toBe(true);
           await next(p);
           const again = await p.warm('go\n'); // the heap the first bomb filled is free again: the same error, not an earlier one
           expect(again.stderr).toBe(r.stderr);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('a daemon thread that keeps printing after main: its output never reaches the next test', async () => {
-        const p = await compile(sandbox, hostile('Thread t = new Thread(() -> { while (true) { System.out.println("leak"); try { Thread.sleep(1); } catch (InterruptedException e) { } } }); t.setDaemon(true); t.start(); Thread.sleep(50); System.out.println("main done");'));
-        try {
+        await withProgram(sandbox, hostile('Thread t = new Thread(() -> { while (true) { System.out.println("leak"); try { Thread.sleep(1); } catch (InterruptedException e) { } } }); t.setDaemon(true); t.start(); Thread.sleep(50); System.out.println("main done");'), async (p) => {
           const r = await p.warm('go\n');
           expect(r.exitCode).toBe(0);
           expect(r.worker?.note).toBe('recycled: threads');
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('a child process left running is killed with the JVM', async () => {
-        const p = await compile(sandbox, hostile('new ProcessBuilder("sleep", "600").start(); System.out.println("spawned");'));
-        try {
+        await withProgram(sandbox, hostile('new ProcessBuilder("sleep", "600").start(); System.out.println("spawned");'), async (p) => {
           const r = await p.warm('go\n');
           expect(r.stdout).toBe('spawned\n');
           expect(r.worker?.note).toMatch(/^recycled: /);
           const ps = await p.cold('ok\n');
           expect(ps.stdout).toBe('ok\n');
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('closing fd 1 for good: the next test gets a fresh JVM with working output', async () => {
-        const p = await compile(sandbox, hostile('new FileOutputStream(FileDescriptor.out).close(); System.err.println("closed");'));
-        try {
+        await withProgram(sandbox, hostile('new FileOutputStream(FileDescriptor.out).close(); System.err.println("closed");'), async (p) => {
           const r = await p.warm('go\n');
           expect(r).toMatchObject({ exitCode: 0, worker: { warm: true, note: 'recycled: descriptors' } });
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('objects with finalizers: they never run (and print) during a later test', async () => {
-        const p = await compile(sandbox, hostile('for (int i = 0; i < 1000; i++) new Object() { @Override protected void finalize() { System.out.println("finalized"); } }; System.gc(); System.out.println("made");'));
-        try {
+        await withProgram(sandbox, hostile('for (int i = 0; i < 1000; i++) new Object() { @Override protected void finalize() { System.out.println("finalized"); } }; System.gc(); System.out.println("made");'), async (p) => {
           const r = await p.warm('go\n'); // its own finalizers may print into it, as under java Main
           expect(r.stdout).toContain('made\n');
           expect(r.worker?.note).toMatch(/^recycled: .*finalizers/);
           for (let i = 0; i < 3; i++) await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('an inherited finalizer (from a JDK class) never runs during a later test either', async () => {
-        const p = await compile(
-          sandbox,
-          'public class Main { static class Job extends java.awt.PrintJob { public java.awt.Graphics getGraphics() { return null; } public java.awt.Dimension getPageDimension() { return null; } public int getPageResolution() { return 0; } public boolean lastPageFirst() { return false; } public void end() { System.out.println("FINALIZED"); } } public static void main(String[] a) throws Exception { if (new java.util.Scanner(System.in).next().equals("make")) { for (int i = 0; i < 1000; i++) new Job(); System.out.println("made"); } else { System.gc(); Thread.sleep(300); System.out.println("clean"); } } }',
-        );
-        try {
+        await withProgram(sandbox, 'public class Main { static class Job extends java.awt.PrintJob { public java.awt.Graphics getGraphics() { return null; } public java.awt.Dimension getPageDimension() { return null; } public int getPageResolution() { return 0; } public boolean lastPageFirst() { return false; } public void end() { System.out.println("FINALIZED"); } } public static void main(String[] a) throws Exception { if (new java.util.Scanner(System.in).next().equals("make")) { for (int i = 0; i < 1000; i++) new Job(); System.out.println("made"); } else { System.gc(); Thread.sleep(300); System.out.println("clean"); } } }', async (p) => {
           const made = await p.warm('make');
           expect(made.worker?.note).toMatch(/^recycled: .*finalizers/);
           const later = await p.warm('gc');
           expect(later.stdout).toBe('clean\n');
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('CPU that a shell still running at the end holds for the children it reaped counts', async () => {
         const busy = "python3 -c 'import time; t = time.process_time(); any(time.process_time() - t > 0.4 for _ in iter(int, 1))'";
         const script = `for i in 1 2 3 4 5 6; do ${busy}; done; echo ran; exec sleep 600`;
-        const p = await compile(sandbox, hostile(`Process sh = new ProcessBuilder("sh", "-c", ${JSON.stringify(script)}).start(); System.out.println(new BufferedReader(new InputStreamReader(sh.getInputStream())).readLine());`));
-        try {
+        await withProgram(sandbox, hostile(`Process sh = new ProcessBuilder("sh", "-c", ${JSON.stringify(script)}).start(); System.out.println(new BufferedReader(new InputStreamReader(sh.getInputStream())).readLine());`), async (p) => {
           expect((await p.warm('go\n', { timeMs: 1000 })).limitHit).toBe('time');
           expect((await p.cold('go\n', { timeMs: 1000 })).limitHit).toBe('time');
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('CPU spent in child processes it waited for counts (time limit, as under java Main)', async () => {
         const spin = 'for (int i = 0; i < 5; i++) new ProcessBuilder("python3", "-c", "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.6: pass").start().waitFor(); System.out.println("done");';
-        const p = await compile(sandbox, hostile(spin));
-        try {
+        await withProgram(sandbox, hostile(spin), async (p) => {
           const warm = await p.warm('go\n', { timeMs: 1000 });
           expect(warm.limitHit).toBe('time');
           expect((await p.cold('go\n', { timeMs: 1000 })).limitHit).toBe('time');
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('an output flood: cut at the cap', async () => {
-        const p = await compile(sandbox, hostile('char[] c = new char[8192]; Arrays.fill(c, \'x\'); String s = new String(c); while (true) System.out.print(s);'));
-        try {
+        await withProgram(sandbox, hostile('char[] c = new char[8192]; Arrays.fill(c, \'x\'); String s = new String(c); while (true) System.out.print(s);'), async (p) => {
           const r = await p.warm('go\n', { outputKb: 32 });
           expect(r).toMatchObject({ limitHit: 'output', truncated: true });
           expect(r.stdout.length).toBe(32 * 1024);
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('shutdown hooks: the test runs in a JVM of its own, so the hook output is part of it', async () => {
-        const p = await compile(sandbox, hostile('Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("hook"))); System.out.println("main");'));
-        try {
+        await withProgram(sandbox, hostile('Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("hook"))); System.out.println("main");'), async (p) => {
           const r = await p.warm('go\n');
           expect(observable(r)).toEqual(observable(await p.cold('go\n')));
           expect(r.stdout).toBe('main\nhook\n');
           expect(r.worker?.warm).toBe(false);
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it('removing the security manager runs the test in a JVM of its own (System.exit must keep ending only the test)', async () => {
-        const p = await compile(sandbox, hostile('System.setSecurityManager(null); System.out.println("removed"); System.exit(5);'));
-        try {
+        await withProgram(sandbox, hostile('System.setSecurityManager(null); System.out.println("removed"); System.exit(5);'), async (p) => {
           const r = await p.warm('go\n');
           expect(r).toMatchObject({ stdout: 'removed\n', exitCode: 5, worker: { warm: false } });
           await next(p);
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
 
       it("a test's input is gone from fd 0 and the files when the next test starts", async () => {
-        const p = await compile(
-          sandbox,
-          'import java.io.*; import java.nio.file.*; public class Main { public static void main(String[] a) throws Exception { byte[] in = System.in.readAllBytes(); FileInputStream fd0 = new FileInputStream(FileDescriptor.in); fd0.getChannel().position(0); System.out.println(new String(in).trim() + " fd0=" + fd0.getChannel().size() + " files=" + Files.list(Path.of(".")).map(f -> f.getFileName().toString()).sorted().toList()); } }',
-        );
-        try {
+        await withProgram(sandbox, 'import java.io.*; import java.nio.file.*; public class Main { public static void main(String[] a) throws Exception { byte[] in = System.in.readAllBytes(); FileInputStream fd0 = new FileInputStream(FileDescriptor.in); fd0.getChannel().position(0); System.out.println(new String(in).trim() + " fd0=" + fd0.getChannel().size() + " files=" + Files.list(Path.of(".")).map(f -> f.getFileName().toString()).sorted().toList()); } }', async (p) => {
           expect((await p.warm('HIDDEN-INPUT-1234\n')).stdout).toBe("HIDDEN-INPUT-1234 fd0=18 files=[.tmp, Main.class, Main.java]\n");
           expect((await p.warm('x\n')).stdout).toBe('x fd0=2 files=[.tmp, Main.class, Main.java]\n');
-        } finally {
-          await p.dispose();
-        }
+        });
       }, 60_000);
     });
   });
