@@ -683,19 +683,16 @@ class Session:
                     result, note = self._run_warm(req, spec, keep)
                 except (WorkerFailed, OSError, ValueError) as exc:
                     # Whatever the program did to the worker, the run is still owed a result: it runs cold.
-                    self.stop_worker()
-                    kill_leftovers()
-                    result, note = None, "cold: the warm worker failed (%s)" % exc
+                    note = "cold: the warm worker failed (%s)" % exc
             else:
                 note = self.worker_broken
         if result is None:
             if spec:
                 # After a warm attempt the run starts again from nothing: its processes gone, the scratch wiped
                 # (the attempt may have filled it, or made the directory the cold run is about to create).
+                self.stop()
+            else:
                 self.stop_worker()
-                kill_leftovers()
-                wipe_writable_places()
-            self.stop_worker()
             result = self._run_cold(req, keep)
         if spec:
             result["worker"] = {"warm": note is None or note.startswith("recycled"), "note": note}
