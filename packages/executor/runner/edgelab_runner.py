@@ -652,6 +652,14 @@ class Session:
         self.wipe()
         send({"type": "ready", "version": PROTOCOL_VERSION, "pid": os.getpid(), "init": AM_INIT})
 
+    def clear_wakeup(self, readable):
+        """Empties the signal wake-up pipe when select() found it readable (SIGCHLD only wakes the loop)."""
+        if self.wakeup_r in readable:
+            try:
+                os.read(self.wakeup_r, 4096)
+            except OSError:
+                pass
+
     def wipe(self):
         wipe_writable_places(keep=WORKER_DIR if self.worker else None)
 
@@ -799,11 +807,7 @@ class Session:
             for fd in (out_r, err_r):
                 if fd in readable:
                     drain(fd, boot)
-            if self.wakeup_r in readable:
-                try:
-                    os.read(self.wakeup_r, 4096)
-                except OSError:
-                    pass
+            self.clear_wakeup(readable)
             if reply_r in readable:
                 line = worker.reply_line()
                 if line is not None:
@@ -901,11 +905,7 @@ class Session:
                 readable, _, _ = select.select([worker.out_r, worker.err_r, worker.reply_r, self.wakeup_r], [], [], TICK_S)
             except InterruptedError:
                 readable = []
-            if self.wakeup_r in readable:
-                try:
-                    os.read(self.wakeup_r, 4096)
-                except OSError:
-                    pass
+            self.clear_wakeup(readable)
             for fd in (worker.out_r, worker.err_r):
                 if fd in readable and not drain(fd, output) and limit_hit is None:
                     limit_hit = "output"
@@ -1024,11 +1024,7 @@ class Session:
                 readable, writable, _ = select.select(rlist, wlist, [], TICK_S)
             except InterruptedError:
                 readable, writable = [], []
-            if self.wakeup_r in readable:
-                try:
-                    os.read(self.wakeup_r, 4096)
-                except OSError:
-                    pass
+            self.clear_wakeup(readable)
             for fd in readable:
                 if fd == self.wakeup_r:
                     continue
